@@ -1,0 +1,65 @@
+# JPoA portal: developer and CI entry points. `make help` lists the targets.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help .venv venv run test lint worker beat browsers clean clean-db
+
+help:
+	@echo "make run       migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test      ruff + pytest (extra pytest args: PYTEST_ARGS='-k foo')"
+	@echo "make lint      ruff only"
+	@echo "make worker    Celery worker      (needs CELERY_BROKER_URL)"
+	@echo "make beat      Celery beat        (needs CELERY_BROKER_URL)"
+	@echo "make browsers  install Debian chromium + chromium-driver (root)"
+	@echo "make clean     remove .venv and caches (keeps var/)"
+	@echo "make clean-db  remove the embedded database in var/pgdata"
+
+# The virtualenv is rebuilt whenever requirements.txt changes.
+.venv venv: $(STAMP)
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory browsers; \
+	  else echo "note: /usr/bin/chromium is missing and you are not root;" \
+	            "browser tests will be skipped (run 'sudo make browsers')."; fi; \
+	fi
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+worker: $(STAMP)
+	$(BIN)/celery -A jpoa worker -l info
+
+beat: $(STAMP)
+	$(BIN)/celery -A jpoa beat -l info
+
+browsers:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+	  echo "chromium and chromedriver already installed"; \
+	else \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y --no-install-recommends chromium chromium-driver; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts staticfiles
+	find . -path ./var -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+clean-db:
+	@echo "Removing the embedded PostgreSQL data in var/pgdata (demo data is reloaded by 'make run')."
+	rm -rf var/pgdata
