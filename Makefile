@@ -25,10 +25,13 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
+# The quick start and the suite run with DEBUG on unless told otherwise (no SECRET_KEY needed).
+run test: export DEBUG ?= true
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# However runserver ends, stop the embedded database unless another process still uses it.
+	@trap '$(BIN)/python -m jpoa.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -1,0 +1,1 @@
+"""Who takes part: countries, international organisations, agencies, focal points, memberships."""

@@ -1,0 +1,1 @@
+"""What happened: joint operations, each country's operation, outcome records and returns."""

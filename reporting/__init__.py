@@ -1,0 +1,1 @@
+"""What it adds up to: the metric registry, totals, dashboard and exports."""

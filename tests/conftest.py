@@ -1,0 +1,76 @@
+"""Fixtures shared by the whole suite: demo data, users, and a real Celery worker."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from operations.demo import demo_load
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_configure(config):
+    # The demo creates two dozen users; PBKDF2 at production strength would dominate the suite.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo(db):
+    """The 2015 Joint Period of Action, loaded inside the test's transaction."""
+    demo_load()
+
+
+def database_url_for_subprocess() -> str:
+    """A DATABASE_URL pointing a child process at the database this test run uses."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{quote(s['PASSWORD'], safe='')}" if s["PASSWORD"] else "")
+    if (s["HOST"] or "").startswith("/"):  # the embedded server's Unix socket directory
+        return f"postgres://{auth}@/{s['NAME']}?host={s['HOST']}"
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgres://{auth}@{s['HOST']}{port}/{s['NAME']}"
+
+
+def require_broker() -> str:
+    """The broker URL, or a skip (outside CI) / failure (in CI) when none is configured."""
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        if IN_CI:
+            pytest.fail("CI=true but CELERY_BROKER_URL is not set: the worker tests cannot run.")
+        pytest.skip("needs a broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0 to run")
+    return url
+
+
+@pytest.fixture
+def celery_worker_queue(transactional_db):
+    """A real `celery -A jpoa worker` on the configured broker, consuming a private queue.
+
+    Yields the queue name; tasks sent there run in the worker process against the test database.
+    """
+    broker = require_broker()
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = dict(os.environ, DATABASE_URL=database_url_for_subprocess(), CELERY_BROKER_URL=broker,
+               DEBUG="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "jpoa", "worker", "--pool=solo", "--concurrency=1",
+         "-Q", queue, "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "warning"],
+        cwd=BASE_DIR, env=env,
+    )
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,44 @@
+"""The first page: the joint operation and its nine headline figures."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+
+def test_anonymous_user_is_sent_to_login(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_home_shows_the_2015_figures(client, demo):
+    client.force_login(get_user_model().objects.get(username="officer.tha"))
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Joint Period of Action 2015" in html
+    assert "28 September 2015 to 28 October 2015" in html
+    for metric, value in [
+        ("victims_assisted", 59), ("search_warrants", 7), ("suspects_identified", 63),
+        ("arrests", 32), ("investigations", 8), ("enquiries", 73),
+        ("awareness_activities", 68), ("training_sessions", 12), ("officers_trained", 485),
+    ]:
+        assert f'data-metric="{metric}">\n          <p class="figure-value">{value}</p>' in html
+    assert "Regional results of the 8 participating countries" in html
+    assert "Sri Lanka" in html and "INTERPOL" in html
+
+
+@pytest.mark.django_db
+def test_login_with_demo_password_reaches_home(client, demo):
+    response = client.post(
+        reverse("login"), {"username": "cochair.nzl", "password": "jpoa-demo-2015"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert b"Regional results" in response.content
+
+
+def test_wrong_password_shows_an_error(client, demo):
+    response = client.post(reverse("login"), {"username": "cochair.nzl", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
