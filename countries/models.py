@@ -1,6 +1,7 @@
 """Countries and organisations taking part, their agencies, focal points and user memberships."""
 import zoneinfo
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -8,12 +9,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jpoa.audit import audited
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+@audited()
 class Country(models.Model):
     class Kind(models.TextChoices):
         STATE = "state", _("State")
@@ -50,6 +54,7 @@ class Country(models.Model):
         return self.kind == self.Kind.STATE
 
 
+@audited()
 class Agency(models.Model):
     class Kind(models.TextChoices):
         POLICE = "police", _("Police")
@@ -89,6 +94,7 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat")
 
 
+@audited()
 class Membership(models.Model):
     """A user's place in an agency (hence a country) with a role; a user may hold several."""
 
@@ -125,6 +131,7 @@ class Membership(models.Model):
         return self.agency.country
 
 
+@audited()
 class FocalPoint(models.Model):
     """A named contact for a country or one of its agencies, with the dates they served."""
 
@@ -180,3 +187,46 @@ class FocalPoint(models.Model):
         super().clean()
         if self.agency_id and self.country_id and self.agency.country_id != self.country_id:
             raise ValidationError({"agency": _("The agency must belong to the focal point's country.")})
+
+
+class AccessEvent(models.Model):
+    """Who read or exported what, and every authentication event: the access log.
+
+    Append-only (a trigger refuses updates and deletes except the retention purge, which runs
+    with ``pgtrigger.ignore``).
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        LOGOUT = "logout", _("Logged out")
+        READ = "read", _("Read a sensitive record")
+        EXPORT = "export", _("Exported")
+
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=16, choices=Kind)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+        db_constraint=False,
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+",
+        db_constraint=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        triggers = [
+            pgtrigger.Protect(name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.get_kind_display()}"

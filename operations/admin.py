@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from countries import access
+
 from . import models
 
 
@@ -53,6 +55,18 @@ class OutcomeRecordAdmin(admin.ModelAdmin):
 
     def get_list_filter(self, request):
         return ["operation__joint_operation", "country", "agency__kind", *self.extra_list_filter]
+
+    def get_queryset(self, request):
+        # Non-superusers see exactly what the access module lets them read, here as everywhere.
+        return access.records_visible(request.user, super().get_queryset(request))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or access.can_change_record(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or access.can_change_record(request.user, obj))
 
     def save_model(self, request, obj, form, change):
         if not change:

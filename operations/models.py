@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
 
 from countries.models import Agency, Country
+from jpoa.audit import audited
 
 from .fields import ChoiceArrayField
 
@@ -88,6 +92,7 @@ class OfficerCategory(models.TextChoices):
 # ---------------------------------------------------------------------------------------------
 
 
+@audited()
 class JointOperation(models.Model):
     """A Joint Period of Action: separate but coordinated country operations over one period."""
 
@@ -126,6 +131,7 @@ class JointOperation(models.Model):
         return self.name
 
 
+@audited()
 class Participation(models.Model):
     """How a country or organisation took part in a joint operation (statement paragraphs 2-4)."""
 
@@ -159,6 +165,7 @@ class Participation(models.Model):
         return f"{self.country} in {self.joint_operation}: {self.get_status_display()}"
 
 
+@audited()
 class Operation(models.Model):
     """One country's operation inside a joint operation."""
 
@@ -317,6 +324,7 @@ class OutcomeRecord(models.Model):
             raise ValidationError(errors)
 
 
+@audited()
 class ArrestRecord(OutcomeRecord):
     count = models.PositiveIntegerField(_("people arrested"))
     crime_type = models.CharField(_("crime type"), max_length=16, choices=CrimeType)
@@ -327,6 +335,7 @@ class ArrestRecord(OutcomeRecord):
         verbose_name_plural = _("arrest records")
 
 
+@audited()
 class SearchWarrantRecord(OutcomeRecord):
     count = models.PositiveIntegerField(_("search warrants executed"))
     crime_type = models.CharField(_("crime type"), max_length=16, choices=CrimeType)
@@ -337,6 +346,7 @@ class SearchWarrantRecord(OutcomeRecord):
         verbose_name_plural = _("search warrant records")
 
 
+@audited()
 class SuspectRecord(OutcomeRecord):
     """Suspects identified, counted by role. Deliberately no names: aggregates only."""
 
@@ -350,6 +360,7 @@ class SuspectRecord(OutcomeRecord):
         verbose_name_plural = _("suspect records")
 
 
+@audited()
 class VictimAssistanceRecord(OutcomeRecord):
     """A group of trafficked persons assisted who share sex, age band, nationality and exploitation.
 
@@ -382,6 +393,7 @@ class VictimAssistanceRecord(OutcomeRecord):
         ]
 
 
+@audited()
 class InvestigationRecord(OutcomeRecord):
     count = models.PositiveIntegerField(_("new investigations launched"), default=1)
     crime_type = models.CharField(_("crime type"), max_length=16, choices=CrimeType)
@@ -392,6 +404,7 @@ class InvestigationRecord(OutcomeRecord):
         verbose_name_plural = _("investigation records")
 
 
+@audited()
 class EnquiryRecord(OutcomeRecord):
     """Bilateral or international enquiries sent to one counterpart through one channel."""
 
@@ -427,6 +440,7 @@ class EnquiryRecord(OutcomeRecord):
         return self.answered_on is not None
 
 
+@audited()
 class AwarenessActivityRecord(OutcomeRecord):
     count = models.PositiveIntegerField(_("activities conducted"), default=1)
     audience = models.CharField(_("audience"), max_length=20, choices=Audience)
@@ -438,6 +452,7 @@ class AwarenessActivityRecord(OutcomeRecord):
         verbose_name_plural = _("awareness activity records")
 
 
+@audited()
 class TrainingSessionRecord(OutcomeRecord):
     """One training session and how many officers of each category it trained."""
 
@@ -463,6 +478,7 @@ class TrainingSessionRecord(OutcomeRecord):
         return sum(getattr(self, field) for field in self.OFFICER_FIELDS.values())
 
 
+@audited()
 class IntelligenceReport(OutcomeRecord):
     """Intelligence on the networks and their modus operandi: the most sensitive record type."""
 
@@ -483,6 +499,29 @@ class IntelligenceReport(OutcomeRecord):
         verbose_name_plural = _("intelligence reports")
 
 
+# ---------------------------------------------------------------------------------------------
+# Sharing one record with another country (django-guardian, direct foreign-key permissions)
+# ---------------------------------------------------------------------------------------------
+
+
+def _direct_group_permission_model(record_model: type[OutcomeRecord]) -> type:
+    """guardian's direct-FK group permission table for one record type.
+
+    Rows are written only when a record is shared, never when one is created.
+    """
+    name = f"{record_model.__name__}GroupObjectPermission"
+    meta = type("Meta", (GroupObjectPermissionBase.Meta,), {"abstract": False})
+    return type(
+        name,
+        (GroupObjectPermissionBase,),
+        {
+            "__module__": __name__,
+            "content_object": models.ForeignKey(record_model, on_delete=models.CASCADE, related_name="+"),
+            "Meta": meta,
+        },
+    )
+
+
 OUTCOME_MODELS: tuple[type[OutcomeRecord], ...] = (
     ArrestRecord,
     SearchWarrantRecord,
@@ -494,6 +533,59 @@ OUTCOME_MODELS: tuple[type[OutcomeRecord], ...] = (
     TrainingSessionRecord,
     IntelligenceReport,
 )
+GROUP_PERMISSION_MODELS = {model: _direct_group_permission_model(model) for model in OUTCOME_MODELS}
+for _permission_model in GROUP_PERMISSION_MODELS.values():
+    globals()[_permission_model.__name__] = _permission_model
+
+
+@audited()
+class RecordShare(models.Model):
+    """One record shared, view-only, with another country: who, why, and until when."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    owner_country = models.ForeignKey(
+        Country, verbose_name=_("shared by country"), on_delete=models.PROTECT, related_name="+"
+    )
+    shared_with = models.ForeignKey(
+        Country, verbose_name=_("shared with"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("shared at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("record share")
+        verbose_name_plural = _("record shares")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(owner_country=F("shared_with")),
+                name="record_share_with_another_country",
+                violation_error_message=_("A record can only be shared with another country."),
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "shared_with"],
+                condition=Q(revoked_at__isnull=True),
+                name="record_share_one_active_per_country",
+                violation_error_message=_("This record is already shared with that country."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.name} #{self.object_id} shared with {self.shared_with}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,6 +593,7 @@ OUTCOME_MODELS: tuple[type[OutcomeRecord], ...] = (
 # ---------------------------------------------------------------------------------------------
 
 
+@audited()
 class CountryReturn(models.Model):
     """A country's return for a joint operation: open -> submitted -> accepted (DHIS2-style)."""
 

@@ -1,0 +1,231 @@
+"""The one place that decides who may see and change what.
+
+Every queryset that reaches a user — pages, API, exports, dashboard drill-downs, the admin for
+non-superusers — is scoped here. The module knows no record model: it scopes any queryset whose
+model has a ``country`` foreign key, and finds shared objects through django-guardian's direct
+group-permission table for that model. It fails closed: a user without an active membership
+sees no records. An object outside a user's scope raises Http404, exactly like a missing one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from guardian.utils import get_group_obj_perms_model
+
+from .models import AccessEvent, Country, Membership, Role
+
+RECORD_ROLES = frozenset({Role.OFFICER, Role.FOCAL_POINT})
+AGGREGATE_ROLES = frozenset({Role.CO_CHAIR, Role.SECRETARIAT})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may reach, computed once per request from their active memberships."""
+
+    is_superuser: bool
+    roles: frozenset[str]
+    record_country_ids: frozenset[int]  # countries whose records the user reads
+    focal_country_ids: frozenset[int]  # countries whose records the user changes and shares
+    officer_agency_ids: frozenset[int]  # agencies whose records the user changes
+
+    @property
+    def has_membership(self) -> bool:
+        return bool(self.roles)
+
+
+NO_SCOPE = Scope(False, frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def scope_for(user) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, "_jpoa_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True).values_list(
+            "role", "agency_id", "agency__country_id"
+        )
+    )
+    scope = Scope(
+        is_superuser=user.is_superuser,
+        roles=frozenset(role for role, _, _ in memberships),
+        record_country_ids=frozenset(c for role, _, c in memberships if role in RECORD_ROLES),
+        focal_country_ids=frozenset(c for role, _, c in memberships if role == Role.FOCAL_POINT),
+        officer_agency_ids=frozenset(a for role, a, _ in memberships if role == Role.OFFICER),
+    )
+    user._jpoa_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after the user's memberships change)."""
+    user.__dict__.pop("_jpoa_scope", None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Country groups: the unit guardian shares are granted to
+# ---------------------------------------------------------------------------------------------
+
+
+def country_group_name(country_code: str) -> str:
+    return f"country:{country_code}"
+
+
+def country_group(country: Country) -> Group:
+    group, _ = Group.objects.get_or_create(name=country_group_name(country.code))
+    return group
+
+
+def sync_country_groups(user) -> None:
+    """Make the user's country groups match their active record-role memberships."""
+    wanted = set(
+        Country.objects.filter(
+            agencies__memberships__user=user,
+            agencies__memberships__is_active=True,
+            agencies__memberships__role__in=RECORD_ROLES,
+        ).values_list("code", flat=True)
+    )
+    current = {g.name: g for g in user.groups.filter(name__startswith="country:")}
+    for name, group in current.items():
+        if name.removeprefix("country:") not in wanted:
+            user.groups.remove(group)
+    for code in wanted:
+        if country_group_name(code) not in current:
+            user.groups.add(Group.objects.get_or_create(name=country_group_name(code))[0])
+    forget_scope(user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------------------------
+
+
+def _view_codename(model: type[Model]) -> str:
+    return f"view_{model._meta.model_name}"
+
+
+def shared_ids(user, model: type[Model]) -> QuerySet:
+    """Ids of ``model`` objects shared (view-only) with a country group the user belongs to."""
+    permission_model = get_group_obj_perms_model(model)
+    return permission_model.objects.filter(
+        group__user=user,
+        permission__codename=_view_codename(model),
+        permission__content_type__app_label=model._meta.app_label,
+    ).values("content_object_id")
+
+
+def records_visible(user, queryset: QuerySet) -> QuerySet:
+    """The records of ``queryset`` the user may read: their countries' own, plus shared ones."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    if not scope.has_membership:
+        return queryset.none()
+    visible = Q(country_id__in=scope.record_country_ids)
+    if scope.record_country_ids:
+        visible |= Q(pk__in=shared_ids(user, queryset.model))
+    return queryset.filter(visible)
+
+
+def records_changeable(user, queryset: QuerySet) -> QuerySet:
+    """Records the user may change: focal points their countries', officers their agency's."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(country_id__in=scope.focal_country_ids) | Q(agency_id__in=scope.officer_agency_ids)
+    )
+
+
+def get_visible_or_404(user, queryset: QuerySet, **lookup) -> Model:
+    """One visible record, or Http404 — the same answer whether it is missing or not yours."""
+    try:
+        return records_visible(user, queryset).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such record.") from error
+
+
+def can_change_record(user, record) -> bool:
+    scope = scope_for(user)
+    return (
+        scope.is_superuser
+        or record.country_id in scope.focal_country_ids
+        or record.agency_id in scope.officer_agency_ids
+    )
+
+
+def can_share_record(user, record) -> bool:
+    """Focal points share their country's records; officers share their own agency's."""
+    return can_change_record(user, record)
+
+
+def is_shared_with_user(user, record) -> bool:
+    """Whether the user reads ``record`` only because it was shared with their country."""
+    scope = scope_for(user)
+    return record.country_id not in scope.record_country_ids and not scope.is_superuser
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregates and other pages
+# ---------------------------------------------------------------------------------------------
+
+
+def can_view_regional_totals(user) -> bool:
+    """Totals cross borders: anyone with a membership (or an administrator) sees them."""
+    scope = scope_for(user)
+    return scope.is_superuser or scope.has_membership
+
+
+def audit_country_ids(user) -> frozenset[int] | None:
+    """Countries whose audit history the user sees; None means all (administrators)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return None
+    return scope.focal_country_ids
+
+
+# ---------------------------------------------------------------------------------------------
+# The access log
+# ---------------------------------------------------------------------------------------------
+
+SENSITIVE_MODELS = {"operations.intelligencereport", "operations.suspectrecord",
+                    "operations.victimassistancerecord"}
+
+
+def is_sensitive(model: type[Model]) -> bool:
+    return model._meta.label_lower in SENSITIVE_MODELS
+
+
+def log_access(request, kind: str, obj: Model | None = None, *, username: str = "") -> AccessEvent:
+    from jpoa.audit import client_ip
+
+    user = getattr(request, "user", None) if request is not None else None
+    authenticated = bool(user and user.is_authenticated)
+    return AccessEvent.objects.create(
+        kind=kind,
+        user=user if authenticated else None,
+        username=username or (user.get_username() if authenticated else ""),
+        ip_address=client_ip(request) if request is not None else None,
+        path=request.path[:500] if request is not None else "",
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        country_id=getattr(obj, "country_id", None),
+    )
+
+
+def log_sensitive_read(request, record: Model) -> None:
+    if is_sensitive(type(record)):
+        log_access(request, AccessEvent.Kind.READ, record)
+
+
+def shares_visible(user, queryset: QuerySet) -> QuerySet:
+    """Shares the user's countries made or received: a share is visible to both sides."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    ids = scope.record_country_ids
+    return queryset.filter(Q(owner_country_id__in=ids) | Q(shared_with_id__in=ids))

@@ -1,0 +1,48 @@
+"""The outcome record types as the pages show them: URL slug, title and list columns."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from . import models as om
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    slug: str
+    model: type[om.OutcomeRecord]
+    title: str
+    columns: tuple[str, ...]  # shown after date, country and agency
+
+
+KINDS: tuple[RecordKind, ...] = (
+    RecordKind("arrests", om.ArrestRecord, _("Arrests"), ("count", "crime_type", "sector")),
+    RecordKind("search-warrants", om.SearchWarrantRecord, _("Search warrants executed"),
+               ("count", "crime_type", "sector")),
+    RecordKind("suspects", om.SuspectRecord, _("Suspects identified"),
+               ("count", "role", "crime_type", "sector")),
+    RecordKind("victims-assisted", om.VictimAssistanceRecord, _("Trafficked persons assisted"),
+               ("count", "sex", "age_band", "nationality", "exploitation_type", "sector")),
+    RecordKind("investigations", om.InvestigationRecord, _("New investigations"),
+               ("count", "crime_type", "sector")),
+    RecordKind("enquiries", om.EnquiryRecord, _("Enquiries"),
+               ("count", "counterpart", "channel", "answered_on")),
+    RecordKind("awareness-activities", om.AwarenessActivityRecord, _("Awareness-raising activities"),
+               ("count", "audience", "people_reached", "sector")),
+    RecordKind("training-sessions", om.TrainingSessionRecord, _("Training sessions"),
+               ("topic", "police_trained", "airport_trained", "immigration_trained",
+                "compliance_trained")),
+    RecordKind("intelligence", om.IntelligenceReport, _("Intelligence reports"),
+               ("title", "crime_type", "grading")),
+)
+KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}
+KINDS_BY_MODEL = {kind.model: kind for kind in KINDS}
+
+
+def kind_or_404(slug: str) -> RecordKind:
+    try:
+        return KINDS_BY_SLUG[slug]
+    except KeyError as error:
+        raise Http404("No such record type.") from error
