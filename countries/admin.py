@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Agency, Country, FocalPoint, Membership
+from .models import AccessEvent, Agency, Country, FocalPoint, Membership
 
 
 @admin.register(Country)
@@ -35,3 +35,28 @@ class FocalPointAdmin(admin.ModelAdmin):
     list_select_related = ["country", "agency__country"]
     autocomplete_fields = ["agency", "user"]
     date_hierarchy = "served_from"
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The access log, read-only for everyone: the database refuses changes anyway.
+
+    (Audit events of the tracked models are in pghistory's own read-only "Events" admin.)
+    """
+
+    list_display = ["created_at", "kind", "username", "ip_address", "object_type", "object_id",
+                    "country", "path"]
+    list_filter = ["kind", "object_type", "country"]
+    search_fields = ["username", "ip_address", "object_type", "object_id", "path"]
+    list_select_related = ["country"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False  # the log grows without bound: no second COUNT(*)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

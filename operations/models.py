@@ -516,7 +516,8 @@ def _direct_group_permission_model(record_model: type[OutcomeRecord]) -> type:
         (GroupObjectPermissionBase,),
         {
             "__module__": __name__,
-            "content_object": models.ForeignKey(record_model, on_delete=models.CASCADE, related_name="+"),
+            # A visible reverse relation: guardian finds direct permission models through it.
+            "content_object": models.ForeignKey(record_model, on_delete=models.CASCADE),
             "Meta": meta,
         },
     )

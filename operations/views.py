@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from countries import access
 
@@ -18,6 +18,7 @@ from .records import KINDS, KINDS_BY_MODEL, kind_or_404
 
 
 @login_required
+@require_safe
 def record_list(request, kind):
     kind = kind_or_404(kind)
     page = Paginator(selectors.record_list(user=request.user, kind=kind), 50).get_page(
@@ -33,6 +34,7 @@ def record_list(request, kind):
 
 
 @login_required
+@require_safe
 def record_detail(request, kind, pk):
     kind = kind_or_404(kind)
     record = selectors.record_detail(user=request.user, kind=kind, pk=pk)
@@ -98,6 +100,7 @@ def share_revoke(request, pk):
 
 
 @login_required
+@require_safe
 def share_list(request):
     scope = access.scope_for(request.user)
 

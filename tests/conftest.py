@@ -23,6 +23,14 @@ def pytest_configure(config):
 
 
 @pytest.fixture
+def world(db):
+    """The demo plus shares in both directions; see tests/world.py."""
+    from tests.world import build_world
+
+    return build_world()
+
+
+@pytest.fixture
 def demo(db):
     """The 2015 Joint Period of Action, loaded inside the test's transaction."""
     demo_load()
@@ -74,3 +82,10 @@ def celery_worker_queue(transactional_db):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests import test_permission_matrix as matrix
+
+    if matrix.CASES_RUN:
+        terminalreporter.write_line(f"permission matrix: {len(matrix.CASES_RUN)} cases tried")

@@ -1,0 +1,307 @@
+"""The permission matrix, generated from the URLconf: every route x method x role x object.
+
+A route that nobody put in MATRIX fails ``test_every_route_is_in_the_matrix``. The number of
+cases tried is printed at the end of the run (see ``pytest_terminal_summary`` in conftest).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from countries.models import Agency, Country, Membership, Role
+from operations.models import OUTCOME_MODELS
+from operations.records import KINDS, KINDS_BY_MODEL
+from tests.world import MISSING_ID, World
+
+ROLES = (
+    "anonymous", "no_membership", "officer", "officer_other_agency", "focal_point",
+    "officer_foreign", "co_chair", "secretariat", "admin", "staff_officer",
+)
+CASES_RUN: list[int] = []
+
+# ---------------------------------------------------------------------------------------------
+# Discovering the routes
+# ---------------------------------------------------------------------------------------------
+
+
+def _walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def route_names() -> list[str]:
+    return sorted(set(_walk(get_resolver().url_patterns)))
+
+
+def portal_route_names() -> list[str]:
+    return [name for name in route_names() if not name.startswith("admin:")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Expectations: role -> status. "login" means a redirect to the login page.
+# ---------------------------------------------------------------------------------------------
+
+LOGIN = "login"
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def members(status, **overrides):
+    """Logged-in users get ``status``; anonymous ones are sent to log in."""
+    return {**everyone(status), "anonymous": LOGIN, **overrides}
+
+
+THAI_READERS = ("officer", "officer_other_agency", "focal_point", "staff_officer")
+
+
+def readers(*roles, status=200):
+    """Logged-in users 404 unless in ``roles`` (and the administrator), who get ``status``."""
+    return members(404, admin=status, **dict.fromkeys(roles, status))
+
+
+@dataclass
+class Case:
+    label: str
+    method: str
+    url: str
+    expected: dict
+    data: dict | None = None
+
+
+RouteCases = Callable[[World], list[Case]]
+
+
+def _detail_url(record) -> str:
+    return reverse("operations:record_detail", args=[KINDS_BY_MODEL[type(record)].slug, record.pk])
+
+
+def _home(world):
+    return [Case("home", "GET", reverse("home"), members(200)),
+            Case("home", "DELETE", reverse("home"), members(405))]
+
+
+def _healthz(world):
+    return [Case("healthz", "GET", reverse("healthz"), everyone(200)),
+            Case("healthz", "POST", reverse("healthz"), everyone(405))]
+
+
+def _login(world):
+    return [Case("login", "GET", reverse("login"), everyone(200)),
+            Case("login", "POST", reverse("login"), everyone(200), {"username": "", "password": ""})]
+
+
+def _logout(world):
+    return [Case("logout", "POST", reverse("logout"), everyone(LOGIN)),
+            Case("logout", "GET", reverse("logout"), everyone(405))]
+
+
+def _password_change(world):
+    return [Case("password change", "GET", reverse("password_change"), members(200)),
+            Case("password change", "POST", reverse("password_change"), members(200), {})]
+
+
+def _password_change_done(world):
+    return [Case("password changed", "GET", reverse("password_change_done"), members(200))]
+
+
+def _set_language(world):
+    return [Case("language", "POST", reverse("set_language"), everyone(302), {"language": "en"})]
+
+
+def _record_list(world):
+    cases = []
+    for kind in KINDS:
+        url = reverse("operations:record_list", args=[kind.slug])
+        cases += [Case(f"list {kind.slug}", "GET", url, members(200)),
+                  Case(f"list {kind.slug}", "DELETE", url, members(405))]
+    cases.append(Case("list unknown type", "GET", "/records/no-such-type/", members(404)))
+    return cases
+
+
+def _record_detail(world):
+    cases = []
+    for kind in KINDS:
+        # Records not involved in the world's shares; the shared ones have cases of their own.
+        unshared = kind.model.objects.exclude(pk__in=[world.own.pk, world.shared_in.pk]).order_by("pk")
+        own = unshared.filter(country__code="THA").first()
+        other = unshared.filter(country__code="AUS").first()
+        cases += [
+            Case(f"{kind.slug} own", "GET", _detail_url(own), readers(*THAI_READERS)),
+            Case(f"{kind.slug} other country", "GET", _detail_url(other), readers("officer_foreign")),
+            Case(f"{kind.slug} missing", "GET",
+                 reverse("operations:record_detail", args=[kind.slug, MISSING_ID]), members(404)),
+            Case(f"{kind.slug} own", "POST", _detail_url(own), members(405)),
+        ]
+    cases += [
+        Case("arrests shared with us", "GET", _detail_url(world.shared_in),
+             readers(*THAI_READERS, "officer_foreign")),
+        Case("arrests we shared", "GET", _detail_url(world.own),
+             readers(*THAI_READERS, "officer_foreign")),
+    ]
+    return cases
+
+
+def _record_share(world):
+    def url(record):
+        return reverse("operations:record_share", args=["arrests", record.pk])
+
+    data = {"shared_with": Country.objects.get(code="MMR").pk, "reason": "Matrix test"}
+    return [
+        Case("share own", "POST", url(world.own), readers("officer", "focal_point", "staff_officer", status=302), data),
+        Case("share other country's", "POST", url(world.other), readers(status=302), data),
+        Case("share one shared with us", "POST", url(world.shared_in), readers(status=302), data),
+        Case("share missing", "POST", reverse("operations:record_share", args=["arrests", MISSING_ID]), members(404), data),
+        Case("share own", "GET", url(world.own), members(405)),
+    ]
+
+
+def _share_list(world):
+    return [Case("shares", "GET", reverse("operations:share_list"), members(200)),
+            Case("shares", "DELETE", reverse("operations:share_list"), members(405))]
+
+
+def _share_revoke(world):
+    url = reverse("operations:share_revoke", args=[world.own_share.pk])
+    return [
+        Case("revoke own share", "POST", url, readers("officer", "focal_point", "staff_officer", status=302)),
+        Case("revoke missing share", "POST", reverse("operations:share_revoke", args=[MISSING_ID]), members(404)),
+        Case("revoke own share", "GET", url, members(405)),
+    ]
+
+
+def _audit_log(world):
+    return [Case("audit", "GET", reverse("audit_log"), readers("focal_point")),
+            Case("audit", "DELETE", reverse("audit_log"), members(405))]
+
+
+MATRIX: dict[str, RouteCases] = {
+    "home": _home,
+    "healthz": _healthz,
+    "login": _login,
+    "logout": _logout,
+    "password_change": _password_change,
+    "password_change_done": _password_change_done,
+    "set_language": _set_language,
+    "operations:record_list": _record_list,
+    "operations:record_detail": _record_detail,
+    "operations:record_share": _record_share,
+    "operations:share_list": _share_list,
+    "operations:share_revoke": _share_revoke,
+    "audit_log": _audit_log,
+}
+
+# ---------------------------------------------------------------------------------------------
+# Running the cases
+# ---------------------------------------------------------------------------------------------
+
+
+def add_staff_officer(world: World) -> None:
+    """A Thai officer with admin access to the record models: the admin must scope them too."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("staff.tha", password="jpoa-demo-2015", is_staff=True)
+    Membership.objects.create(user=user, agency=Agency.objects.get(acronym="RTP"), role=Role.OFFICER)
+    content_types = ContentType.objects.get_for_models(*OUTCOME_MODELS).values()
+    user.user_permissions.set(Permission.objects.filter(content_type__in=content_types))
+    world.users["staff_officer"] = user
+
+
+def outcome(response) -> int | str:
+    if response.status_code == 302 and response.url.startswith(reverse("login")):
+        return LOGIN
+    return response.status_code
+
+
+def run_cases(client, world: World, cases: list[Case]) -> list[str]:
+    failures = []
+    for case in cases:
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(world.users[role])
+            with transaction.atomic():
+                response = getattr(client, case.method.lower())(case.url, case.data or {})
+                transaction.set_rollback(True)  # each case starts from the same world
+            got, want = outcome(response), case.expected[role]
+            CASES_RUN.append(1)
+            if got != want:
+                failures.append(f"{case.method} {case.url} [{case.label}] as {role}: got {got}, expected {want}")
+    return failures
+
+
+@pytest.fixture
+def matrix_world(world):
+    add_staff_officer(world)
+    return world
+
+
+def test_every_route_is_in_the_matrix():
+    missing = [name for name in portal_route_names() if name not in MATRIX]
+    assert not missing, f"routes with no entry in the permission matrix: {missing}"
+    stale = [name for name in MATRIX if name not in portal_route_names()]
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("route", portal_route_names())
+def test_route_permissions(route, client, matrix_world):
+    if route not in MATRIX:
+        pytest.fail(f"route {route!r} has no entry in the permission matrix")
+    failures = run_cases(client, matrix_world, MATRIX[route](matrix_world))
+    assert not failures, "\n".join(failures)
+
+
+def test_admin_routes_permissions(client, matrix_world):
+    """Every admin route sits behind the admin login; record admins are scoped by country."""
+    from django.contrib import admin
+
+    admin_roles = {role: LOGIN for role in ROLES}
+    cases = []
+
+    def admin_expect(admin_status, staff_status):
+        # Non-staff users and anonymous visitors are sent to the admin's own login page.
+        return {**admin_roles, "admin": admin_status, "staff_officer": staff_status}
+
+    cases.append(Case("admin index", "GET", reverse("admin:index"), admin_expect(200, 200)))
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        is_record = model in OUTCOME_MODELS
+        cases.append(Case(f"admin {model._meta.label} list", "GET",
+                          reverse(f"{prefix}_changelist"), admin_expect(200, 200 if is_record else 403)))
+        if is_record:
+            own = model.objects.filter(country__code="THA").order_by("pk").first()
+            other = model.objects.filter(country__code="AUS").order_by("pk").first()
+            # The admin answers a record outside the user's scope exactly like a missing one.
+            cases += [
+                Case(f"admin {model._meta.label} own", "GET",
+                     reverse(f"{prefix}_change", args=[own.pk]), admin_expect(200, 200)),
+                Case(f"admin {model._meta.label} other", "GET",
+                     reverse(f"{prefix}_change", args=[other.pk]), admin_expect(200, 302)),
+                Case(f"admin {model._meta.label} missing", "GET",
+                     reverse(f"{prefix}_change", args=[MISSING_ID]), admin_expect(302, 302)),
+            ]
+    failures = []
+    for case in cases:
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(matrix_world.users[role])
+            response = client.get(case.url)
+            got = response.status_code
+            if got == 302 and "/admin/login/" in response.url:
+                got = LOGIN
+            CASES_RUN.append(1)
+            if got != case.expected[role]:
+                failures.append(f"GET {case.url} [{case.label}] as {role}: got {got}, expected {case.expected[role]}")
+    assert not failures, "\n".join(failures)
