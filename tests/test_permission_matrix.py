@@ -17,13 +17,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from countries.models import Agency, Country, Membership, Role
 from operations.models import OUTCOME_MODELS
 from operations.records import KINDS, KINDS_BY_MODEL
+from tests.counters import CASES
 from tests.world import MISSING_ID, World
 
 ROLES = (
     "anonymous", "no_membership", "officer", "officer_other_agency", "focal_point",
     "officer_foreign", "co_chair", "secretariat", "admin", "staff_officer",
 )
-CASES_RUN: list[int] = []
 
 # ---------------------------------------------------------------------------------------------
 # Discovering the routes
@@ -235,7 +235,7 @@ def run_cases(client, world: World, cases: list[Case]) -> list[str]:
                 response = getattr(client, case.method.lower())(case.url, case.data or {})
                 transaction.set_rollback(True)  # each case starts from the same world
             got, want = outcome(response), case.expected[role]
-            CASES_RUN.append(1)
+            CASES["permission matrix"] += 1
             if got != want:
                 failures.append(f"{case.method} {case.url} [{case.label}] as {role}: got {got}, expected {want}")
     return failures
@@ -301,7 +301,7 @@ def test_admin_routes_permissions(client, matrix_world):
             got = response.status_code
             if got == 302 and "/admin/login/" in response.url:
                 got = LOGIN
-            CASES_RUN.append(1)
+            CASES["permission matrix"] += 1
             if got != case.expected[role]:
                 failures.append(f"GET {case.url} [{case.label}] as {role}: got {got}, expected {case.expected[role]}")
     assert not failures, "\n".join(failures)
