@@ -119,14 +119,13 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None  # None: no proxy
 
 # --------------------------------------------------------------------------------------------
 # Audit: django-pghistory triggers on every domain model; event tables are append-only
 # --------------------------------------------------------------------------------------------
 PGHISTORY_APPEND_ONLY = True
 PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=400)
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object, nothing is public
 
 # --------------------------------------------------------------------------------------------

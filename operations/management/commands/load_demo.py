@@ -1,4 +1,5 @@
 """Load the 2015 Joint Period of Action demo data and print the demo logins."""
+import pghistory
 from django.core.management.base import BaseCommand
 
 from operations.demo import DEMO_PASSWORD, demo_load, demo_users
@@ -8,7 +9,8 @@ class Command(BaseCommand):
     help = "Load the 2015 Joint Period of Action (idempotent) and print the demo logins."
 
     def handle(self, *args, **options):
-        created = demo_load()
+        with pghistory.context(command="load_demo"):  # audit events say where they came from
+            created = demo_load()
         summary = ", ".join(f"{n} {kind}" for kind, n in created.items() if n) or "nothing new"
         self.stdout.write(self.style.SUCCESS(f"2015 Joint Period of Action loaded ({summary})."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
