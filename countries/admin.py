@@ -39,7 +39,7 @@ class FocalPointAdmin(admin.ModelAdmin):
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(admin.ModelAdmin):
-    """The access log, read-only for everyone: the database refuses changes anyway.
+    """The access log: administrators read it, nobody changes it (the database refuses anyway).
 
     (Audit events of the tracked models are in pghistory's own read-only "Events" admin.)
     """
@@ -51,6 +51,13 @@ class AccessEventAdmin(admin.ModelAdmin):
     list_select_related = ["country"]
     date_hierarchy = "created_at"
     show_full_result_count = False  # the log grows without bound: no second COUNT(*)
+
+    def has_view_permission(self, request, obj=None):
+        # Logins carry no country to scope by: the whole log is for administrators only.
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
 
     def has_add_permission(self, request):
         return False

@@ -142,7 +142,8 @@ def audit_page(*, user, number) -> AuditPage | None:
             action=str(EVENT_LABELS.get(event.pgh_label, event.pgh_label)),
             object_label=f"{name} #{event.pgh_obj_id}",
             user=names.get(context.get("user"), "—"),
-            where=context.get("url") or context.get("task") or "—",
+            where=(context.get("url") or context.get("task")
+                   or (f"manage.py {context['command']}" if context.get("command") else "—")),
             ip=context.get("ip") or "",
             changes=_changes(model, event.pgh_diff) if event.pgh_label == "update" else [],
         ))
