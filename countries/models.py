@@ -192,8 +192,7 @@ class FocalPoint(models.Model):
 class AccessEvent(models.Model):
     """Who read or exported what, and every authentication event: the access log.
 
-    Append-only (a trigger refuses updates and deletes except the retention purge, which runs
-    with ``pgtrigger.ignore``).
+    Append-only: a trigger refuses updates and deletes.
     """
 
     class Kind(models.TextChoices):
