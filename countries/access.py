@@ -158,6 +158,38 @@ def can_change_record(user, record) -> bool:
     )
 
 
+def get_changeable_or_404(user, queryset: QuerySet, **lookup) -> Model:
+    """One record the user may change, or Http404 (readable-only records are not offered)."""
+    try:
+        return records_changeable(user, records_visible(user, queryset)).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such record.") from error
+
+
+def agencies_for_entry(user, queryset: QuerySet) -> QuerySet:
+    """Agencies the user may enter records for: an officer's own, a focal point's country's."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(pk__in=scope.officer_agency_ids) | Q(country_id__in=scope.focal_country_ids)
+    )
+
+
+def can_enter_for_agency(user, agency) -> bool:
+    scope = scope_for(user)
+    return (
+        scope.is_superuser
+        or agency.pk in scope.officer_agency_ids
+        or agency.country_id in scope.focal_country_ids
+    )
+
+
+def can_enter_records(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.officer_agency_ids or scope.focal_country_ids)
+
+
 def can_share_record(user, record) -> bool:
     """Focal points share their country's records; officers share their own agency's."""
     return can_change_record(user, record)
@@ -178,6 +210,27 @@ def can_view_regional_totals(user) -> bool:
     """Totals cross borders: anyone with a membership (or an administrator) sees them."""
     scope = scope_for(user)
     return scope.is_superuser or scope.has_membership
+
+
+def returns_visible(user, queryset: QuerySet) -> QuerySet:
+    """Country returns (state and totals) a user follows: their own country's; the
+    co-chairs, the secretariat and administrators follow every country's."""
+    scope = scope_for(user)
+    if scope.is_superuser or scope.roles & AGGREGATE_ROLES:
+        return queryset
+    return queryset.filter(country_id__in=scope.record_country_ids)
+
+
+def can_submit_return(user, country_return) -> bool:
+    """The country's focal point submits its return."""
+    scope = scope_for(user)
+    return scope.is_superuser or country_return.country_id in scope.focal_country_ids
+
+
+def can_decide_return(user) -> bool:
+    """The secretariat accepts or reopens returns."""
+    scope = scope_for(user)
+    return scope.is_superuser or Role.SECRETARIAT in scope.roles
 
 
 def audit_country_ids(user) -> frozenset[int] | None:

@@ -320,6 +320,8 @@ class OutcomeRecord(models.Model):
                 errors["occurred_on"] = _(
                     "The date must be inside the joint operation's period, %(start)s to %(end)s."
                 ) % {"start": period.starts_on.isoformat(), "end": period.ends_on.isoformat()}
+        if getattr(self, "count", None) == 0:
+            errors["count"] = _("Enter at least 1: a record counts something that happened.")
         if errors:
             raise ValidationError(errors)
 
@@ -435,6 +437,23 @@ class EnquiryRecord(OutcomeRecord):
             ),
         ]
 
+    def clean(self) -> None:
+        """The constraints' rules again, naming the field each one is about."""
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.counterpart_id and self.counterpart_id == self.country_id:
+            errors.setdefault("counterpart", []).append(
+                _("An enquiry must be addressed to another country or organisation."))
+        if self.answered_on and self.occurred_on and self.answered_on < self.occurred_on:
+            errors.setdefault("answered_on", []).append(
+                _("An enquiry cannot be answered before it was sent (%(sent)s).")
+                % {"sent": self.occurred_on.isoformat()})
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def answered(self) -> bool:
         return self.answered_on is not None
@@ -472,6 +491,13 @@ class TrainingSessionRecord(OutcomeRecord):
     class Meta(OutcomeRecord.Meta):
         verbose_name = _("training sessions")
         verbose_name_plural = _("training session records")
+
+    def clean(self) -> None:
+        super().clean()
+        if not any(getattr(self, field) for field in self.OFFICER_FIELDS.values()):
+            raise ValidationError({"police_trained": _(
+                "Enter how many officers were trained in at least one category."
+            )})
 
     @property
     def officers_trained(self) -> int:

@@ -15,6 +15,16 @@ class RecordKind:
     model: type[om.OutcomeRecord]
     title: str
     columns: tuple[str, ...]  # shown after date, country and agency
+    fields: tuple[str, ...] = ()  # entered after date and agency, when not just the columns
+
+    @property
+    def entry_fields(self) -> tuple[str, ...]:
+        """Every field an officer enters, in form and import-template order."""
+        return ("occurred_on", "agency", *(self.fields or self.columns))
+
+    @property
+    def has_sector(self) -> bool:
+        return "sector" in self.entry_fields
 
 
 KINDS: tuple[RecordKind, ...] = (
@@ -28,14 +38,16 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("investigations", om.InvestigationRecord, _("New investigations"),
                ("count", "crime_type", "sector")),
     RecordKind("enquiries", om.EnquiryRecord, _("Enquiries"),
-               ("count", "counterpart", "channel", "answered_on")),
+               ("count", "counterpart", "channel", "answered_on"),
+               ("count", "counterpart", "channel", "crime_type", "answered_on")),
     RecordKind("awareness-activities", om.AwarenessActivityRecord, _("Awareness-raising activities"),
                ("count", "audience", "people_reached", "sector")),
     RecordKind("training-sessions", om.TrainingSessionRecord, _("Training sessions"),
                ("topic", "police_trained", "airport_trained", "immigration_trained",
                 "compliance_trained")),
     RecordKind("intelligence", om.IntelligenceReport, _("Intelligence reports"),
-               ("title", "crime_type", "grading")),
+               ("title", "crime_type", "grading"),
+               ("title", "crime_type", "grading", "network_summary", "modus_operandi")),
 )
 KINDS_BY_SLUG = {kind.slug: kind for kind in KINDS}
 KINDS_BY_MODEL = {kind.model: kind for kind in KINDS}

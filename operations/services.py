@@ -3,15 +3,237 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from countries import access
-from countries.models import Country
+from countries.models import Agency, Country
 
-from .models import OutcomeRecord, RecordShare
+from .models import CountryReturn, JointOperation, Operation, OutcomeRecord, RecordShare
+
+
+class ReturnLocked(ValidationError):
+    """The country's return is not open: its records cannot change."""
+
+
+class RecordConflict(Exception):
+    """The record changed since the form was opened; ``current`` is what is saved now."""
+
+    def __init__(self, current: OutcomeRecord):
+        super().__init__(f"{current} is at version {current.version}")
+        self.current = current
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome records: create, update, delete
+# ---------------------------------------------------------------------------------------------
+
+
+def _hold_return_open(*, joint_operation_id: int, country_id: int) -> None:
+    """Keep the country's return open until this transaction ends, or raise ReturnLocked.
+
+    The row is read FOR SHARE: record writes run side by side, while a submission (which
+    takes the row FOR UPDATE) waits for them, so no record changes after a return leaves open.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT state FROM operations_countryreturn"
+            " WHERE joint_operation_id = %s AND country_id = %s FOR SHARE",
+            [joint_operation_id, country_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        # The first record of a country opens its return.
+        country_return_open(joint_operation_id=joint_operation_id, country_id=country_id)
+        return _hold_return_open(joint_operation_id=joint_operation_id, country_id=country_id)
+    if row[0] != CountryReturn.State.OPEN:
+        country_return = CountryReturn.objects.select_related("country", "joint_operation").get(
+            joint_operation_id=joint_operation_id, country_id=country_id
+        )
+        raise ReturnLocked(
+            _(
+                "The return of %(country)s for %(operation)s is %(state)s, so its records "
+                "cannot be changed. Ask the secretariat to reopen it."
+            ) % {
+                "country": country_return.country.name,
+                "operation": country_return.joint_operation.name,
+                "state": country_return.get_state_display().lower(),
+            },
+            code="return_locked",
+        )
+
+
+def _check_agency(actor, agency: Agency) -> None:
+    if not access.can_enter_for_agency(actor, agency):
+        raise ValidationError(
+            {"agency": _("You cannot enter records for %(agency)s.") % {"agency": agency}},
+            code="agency_not_allowed",
+        )
+
+
+@transaction.atomic
+def record_create(
+    *, actor, model: type[OutcomeRecord], joint_operation: JointOperation, data: dict
+) -> OutcomeRecord:
+    """Create one outcome record for the agency in ``data`` in its country's operation.
+
+    ``data`` holds the entered fields (``occurred_on``, ``agency`` and the type's own). The
+    country and operation follow from the agency; the country's return must be open.
+    """
+    agency = data.get("agency")
+    if agency is None:
+        raise ValidationError({"agency": _("Choose the agency that achieved this result.")})
+    _check_agency(actor, agency)
+    operation = Operation.objects.filter(
+        joint_operation=joint_operation, country_id=agency.country_id
+    ).select_related("joint_operation").first()
+    if operation is None:
+        raise ValidationError({"agency": _(
+            "%(country)s has no operation in %(operation)s."
+        ) % {"country": agency.country, "operation": joint_operation}})
+    _hold_return_open(joint_operation_id=joint_operation.pk, country_id=agency.country_id)
+    record = model(operation=operation, country_id=agency.country_id, created_by=actor, **data)
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _locked_current(actor, record: OutcomeRecord, version: int) -> OutcomeRecord:
+    """The saved row, locked for this transaction, after the access, version and return checks."""
+    current = (
+        type(record).objects.select_for_update(of=("self",))
+        .select_related("operation__joint_operation", "agency")
+        .filter(pk=record.pk).first()
+    )
+    if current is None:
+        raise ValidationError(
+            _("This record has been deleted by someone else."), code="deleted"
+        )
+    if not access.can_change_record(actor, current):
+        raise PermissionDenied(_("You cannot change this record."))
+    if current.version != version:
+        raise RecordConflict(current)
+    _hold_return_open(
+        joint_operation_id=current.operation.joint_operation_id, country_id=current.country_id
+    )
+    return current
+
+
+@transaction.atomic
+def record_update(*, actor, record: OutcomeRecord, data: dict, version: int) -> OutcomeRecord:
+    """Save ``data`` over ``record`` if nobody saved it since ``version`` was read.
+
+    A stale version raises RecordConflict and writes nothing. The record stays in its country.
+    """
+    current = _locked_current(actor, record, version)
+    agency = data.get("agency", current.agency)
+    if agency.pk != current.agency_id:
+        _check_agency(actor, agency)
+        if agency.country_id != current.country_id:
+            raise ValidationError({"agency": _(
+                "A record stays in its country: choose an agency of %(country)s."
+            ) % {"country": current.country}})
+    for name, value in data.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def record_delete(*, actor, record: OutcomeRecord, version: int) -> None:
+    """Delete ``record`` if nobody saved it since ``version`` was read (RecordConflict if so)."""
+    current = _locked_current(actor, record, version)
+    # Its shares end with it (guardian's rows go by cascade); they stay on record as revoked.
+    RecordShare.objects.filter(
+        content_type=ContentType.objects.get_for_model(current), object_id=current.pk,
+        revoked_at__isnull=True,
+    ).update(revoked_at=timezone.now(), revoked_by=actor)
+    current.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Country returns: open -> submitted -> accepted; reopened by the secretariat with a reason
+# ---------------------------------------------------------------------------------------------
+
+
+def country_return_open(*, joint_operation_id: int, country_id: int) -> CountryReturn:
+    """The country's return, created open if it does not exist yet (safe under concurrency)."""
+    country_return, _created = CountryReturn.objects.get_or_create(
+        joint_operation_id=joint_operation_id, country_id=country_id
+    )
+    return country_return
+
+
+def _locked_return(country_return: CountryReturn) -> CountryReturn:
+    return CountryReturn.objects.select_for_update(of=("self",)).select_related(
+        "country", "joint_operation"
+    ).get(pk=country_return.pk)
+
+
+def _wrong_state(current: CountryReturn) -> ValidationError:
+    return ValidationError(
+        _("This return is %(state)s now; reload the page to see its current state.")
+        % {"state": current.get_state_display().lower()},
+        code="wrong_state",
+    )
+
+
+@transaction.atomic
+def country_return_submit(*, actor, country_return: CountryReturn) -> CountryReturn:
+    """The focal point submits the country's figures; its records are locked from now on."""
+    current = _locked_return(country_return)
+    if not access.can_submit_return(actor, current):
+        raise PermissionDenied(_("Only the country's focal point submits its return."))
+    if current.state != CountryReturn.State.OPEN:
+        raise _wrong_state(current)
+    current.state = CountryReturn.State.SUBMITTED
+    current.submitted_at = timezone.now()
+    current.submitted_by = actor
+    current.save()
+    return current
+
+
+@transaction.atomic
+def country_return_accept(*, actor, country_return: CountryReturn) -> CountryReturn:
+    """The secretariat accepts a submitted return: its figures count as final."""
+    current = _locked_return(country_return)
+    if not access.can_decide_return(actor):
+        raise PermissionDenied(_("Only the secretariat accepts returns."))
+    if current.state != CountryReturn.State.SUBMITTED:
+        raise _wrong_state(current)
+    current.state = CountryReturn.State.ACCEPTED
+    current.accepted_at = timezone.now()
+    current.accepted_by = actor
+    current.save()
+    return current
+
+
+@transaction.atomic
+def country_return_reopen(*, actor, country_return: CountryReturn, reason: str) -> CountryReturn:
+    """The secretariat reopens a submitted or accepted return, saying why; records unlock."""
+    current = _locked_return(country_return)
+    if not access.can_decide_return(actor):
+        raise PermissionDenied(_("Only the secretariat reopens returns."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the return is reopened.")}, code="required")
+    if current.state == CountryReturn.State.OPEN:
+        raise _wrong_state(current)
+    current.state = CountryReturn.State.OPEN
+    current.reopen_reason = reason
+    current.submitted_at = current.accepted_at = None
+    current.submitted_by = current.accepted_by = None
+    current.save()
+    return current
+
+
+# ---------------------------------------------------------------------------------------------
+# Sharing
+# ---------------------------------------------------------------------------------------------
 
 
 def _view_permission(record: OutcomeRecord) -> str:
