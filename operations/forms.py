@@ -1,8 +1,13 @@
-"""Forms of the operations pages."""
+"""Forms of the operations pages: sharing, and entering each type of outcome record."""
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from countries.models import Country
+from countries import access
+from countries.models import Agency, Country
+
+from .records import RecordKind
 
 
 class RecordShareForm(forms.Form):
@@ -17,3 +22,91 @@ class RecordShareForm(forms.Form):
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["shared_with"].queryset = Country.objects.exclude(pk=record.country_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome records
+# ---------------------------------------------------------------------------------------------
+
+
+class RecordForm(forms.ModelForm):
+    """The fields an officer enters for one record type; parsing only (services validate).
+
+    ``version`` is the record version the form was opened at: a save over a newer version
+    is refused as a conflict.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, joint_operation, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = access.agencies_for_entry(
+            user,
+            Agency.objects.filter(
+                country__operations__joint_operation=joint_operation
+            ).select_related("country"),
+        ).order_by("country__name", "name")
+        agency = self.fields["agency"]
+        agency.queryset = agencies
+        agency.empty_label = _("Choose an agency")
+        agency.label_from_instance = lambda a: f"{a.name} ({a.acronym})" if a.acronym else a.name
+        if self.instance.pk is None and len(agencies) == 1:
+            agency.initial = agencies[0].pk
+        occurred_on = self.fields["occurred_on"]
+        occurred_on.widget = forms.DateInput(
+            format="%Y-%m-%d",
+            attrs={"type": "date", "min": joint_operation.starts_on.isoformat(),
+                   "max": joint_operation.ends_on.isoformat()},
+        )
+        occurred_on.help_text = _("Between %(start)s and %(end)s.") % {
+            "start": date_format(joint_operation.starts_on, "j M Y"),
+            "end": date_format(joint_operation.ends_on, "j M Y"),
+        }
+        if "counterpart" in self.fields:
+            self.fields["counterpart"].queryset = Country.objects.order_by("name")
+            self.fields["counterpart"].empty_label = _("Choose a country or organisation")
+        if "answered_on" in self.fields:
+            self.fields["answered_on"].widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+            self.fields["answered_on"].help_text = _("Leave empty while the enquiry is unanswered.")
+        if "nationality" in self.fields:
+            self.fields["nationality"].widget.attrs.update(
+                {"list": "nationalities", "autocapitalize": "characters", "maxlength": 3,
+                 "pattern": "[A-Za-z]{3}"}
+            )
+        for name in ("network_summary", "modus_operandi"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["rows"] = 3
+        if self.instance.pk is not None:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_nationality(self):
+        return (self.cleaned_data.get("nationality") or "").strip().upper()
+
+    def record_data(self) -> dict:
+        """The entered values, as the record services take them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def _post_clean(self):
+        # The services validate the record as a whole (with its operation and country);
+        # validating a half-built instance here would only report the same errors twice.
+        pass
+
+
+_FORM_CLASSES: dict[str, type[RecordForm]] = {}
+
+
+def record_form_class(kind: RecordKind) -> type[RecordForm]:
+    if kind.slug not in _FORM_CLASSES:
+        _FORM_CLASSES[kind.slug] = forms.modelform_factory(
+            kind.model, form=RecordForm, fields=kind.entry_fields
+        )
+    return _FORM_CLASSES[kind.slug]
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
