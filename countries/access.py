@@ -166,6 +166,14 @@ def get_changeable_or_404(user, queryset: QuerySet, **lookup) -> Model:
         raise Http404("No such record.") from error
 
 
+def agencies_visible(user, queryset: QuerySet) -> QuerySet:
+    """Agencies whose records the user reads (for list filters): their countries' agencies."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    return queryset.filter(country_id__in=scope.record_country_ids)
+
+
 def agencies_for_entry(user, queryset: QuerySet) -> QuerySet:
     """Agencies the user may enter records for: an officer's own, a focal point's country's."""
     scope = scope_for(user)

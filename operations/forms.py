@@ -1,6 +1,9 @@
 """Forms of the operations pages: sharing, and entering each type of outcome record."""
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +30,15 @@ class RecordShareForm(forms.Form):
 # ---------------------------------------------------------------------------------------------
 # Outcome records
 # ---------------------------------------------------------------------------------------------
+
+
+# Offered as suggestions for victims' nationality (any ISO 3166-1 alpha-3 code is accepted):
+# the Bali Process region and the nationalities most often met in its 2015 operations.
+NATIONALITY_CODES = (
+    "AFG", "AUS", "BGD", "BRN", "CHN", "FJI", "IDN", "IND", "IRN", "IRQ", "KHM", "KOR", "LAO",
+    "LKA", "MDV", "MMR", "MNG", "MYS", "NPL", "NZL", "PAK", "PHL", "PNG", "SGP", "SLB", "THA",
+    "TLS", "TON", "VNM", "VUT",
+)
 
 
 class RecordForm(forms.ModelForm):
@@ -76,11 +88,39 @@ class RecordForm(forms.ModelForm):
         for name in ("network_summary", "modus_operandi"):
             if name in self.fields:
                 self.fields[name].widget.attrs["rows"] = 3
+        if "count" in self.fields:
+            self.fields["count"].validators.append(MinValueValidator(
+                1, _("Enter at least 1: a record counts something that happened.")))
+            self.fields["count"].widget.attrs["min"] = 1
+        for field in self.fields.values():
+            if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+                field.choices = [("", _("Choose…") if field.required else _("Not recorded")),
+                                 *field.choices[1:]]
         if self.instance.pk is not None:
             self.fields["version"].initial = self.instance.version
+        self._joint_operation = joint_operation
+
+    def clean_occurred_on(self):
+        # Checked again by the services; here so every error shows at once, next to its field.
+        occurred_on = self.cleaned_data["occurred_on"]
+        period = self._joint_operation
+        if not (period.starts_on <= occurred_on <= period.ends_on):
+            raise ValidationError(
+                _("The date must be between %(start)s and %(end)s, the joint operation's period.")
+                % {"start": date_format(period.starts_on, "j M Y"),
+                   "end": date_format(period.ends_on, "j M Y")},
+                code="outside_period",
+            )
+        return occurred_on
 
     def clean_nationality(self):
-        return (self.cleaned_data.get("nationality") or "").strip().upper()
+        nationality = (self.cleaned_data.get("nationality") or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", nationality):
+            raise ValidationError(
+                _("Enter the nationality as a three-letter ISO code, e.g. MMR for Myanmar."),
+                code="invalid",
+            )
+        return nationality
 
     def record_data(self) -> dict:
         """The entered values, as the record services take them."""
