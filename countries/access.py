@@ -30,6 +30,7 @@ class Scope:
     record_country_ids: frozenset[int]  # countries whose records the user reads
     focal_country_ids: frozenset[int]  # countries whose records the user changes and shares
     officer_agency_ids: frozenset[int]  # agencies whose records the user changes
+    time_zone: str = ""  # the user's (first) country's time zone; "" means the site default
 
     @property
     def has_membership(self) -> bool:
@@ -46,16 +47,17 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     memberships = list(
-        Membership.objects.filter(user=user, is_active=True).values_list(
-            "role", "agency_id", "agency__country_id"
+        Membership.objects.filter(user=user, is_active=True).order_by("pk").values_list(
+            "role", "agency_id", "agency__country_id", "agency__country__time_zone"
         )
     )
     scope = Scope(
         is_superuser=user.is_superuser,
-        roles=frozenset(role for role, _, _ in memberships),
-        record_country_ids=frozenset(c for role, _, c in memberships if role in RECORD_ROLES),
-        focal_country_ids=frozenset(c for role, _, c in memberships if role == Role.FOCAL_POINT),
-        officer_agency_ids=frozenset(a for role, a, _ in memberships if role == Role.OFFICER),
+        roles=frozenset(role for role, *_ in memberships),
+        record_country_ids=frozenset(c for role, _, c, _ in memberships if role in RECORD_ROLES),
+        focal_country_ids=frozenset(c for role, _, c, _ in memberships if role == Role.FOCAL_POINT),
+        officer_agency_ids=frozenset(a for role, a, *_ in memberships if role == Role.OFFICER),
+        time_zone=memberships[0][3] if memberships else "",
     )
     user._jpoa_scope = scope
     return scope

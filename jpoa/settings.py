@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jpoa.middleware.AuditContextMiddleware",
+    "jpoa.middleware.UserTimeZoneMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -133,7 +134,8 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user object, nothing is pub
 # Internationalisation: store UTC, show each user's time zone
 # --------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# English is complete; Bahasa Indonesia covers the navigation and data entry so far.
+LANGUAGES = [("en", "English"), ("id", "Bahasa Indonesia")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
