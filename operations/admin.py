@@ -40,7 +40,7 @@ class OperationAdmin(admin.ModelAdmin):
 
 
 class OutcomeRecordAdmin(admin.ModelAdmin):
-    """Shared admin for the outcome records: filter by period, country and agency."""
+    """Shared admin for the outcome records (read-only): filter by period, country and agency."""
 
     date_hierarchy = "occurred_on"
     list_select_related = ["country", "agency__country", "operation__joint_operation"]
@@ -60,18 +60,16 @@ class OutcomeRecordAdmin(admin.ModelAdmin):
         # Non-superusers see exactly what the access module lets them read, here as everywhere.
         return access.records_visible(request.user, super().get_queryset(request))
 
+    # Records are read-only here: the portal's pages, import and services are the write path,
+    # so the return lock, the version check and the access rules always apply.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or access.can_change_record(request.user, obj))
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or access.can_change_record(request.user, obj))
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        return False
 
 
 @admin.register(models.ArrestRecord)
