@@ -55,17 +55,16 @@ def metadata(event) -> dict | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_admin_add_change_and_delete_each_leave_one_event_with_the_admin_and_path(client, demo):
+def test_page_add_change_and_delete_each_leave_one_event_with_the_user_and_path(client, demo):
     # given
-    admin = user("admin")
-    client.force_login(admin)
+    officer = user("officer.tha")
+    client.force_login(officer)
     operation = om.Operation.objects.get(country__code="THA")
     form = {
-        "operation": operation.pk, "country": operation.country_id,
-        "agency": operation.lead_agency_id, "occurred_on": "2015-10-02", "count": "4",
-        "crime_type": om.CrimeType.TRAFFICKING, "sector": om.Sector.FISHING, "_save": "Save",
+        "agency": officer.memberships.get().agency_id, "occurred_on": "2015-10-02", "count": "4",
+        "crime_type": om.CrimeType.TRAFFICKING, "sector": om.Sector.FISHING,
     }
-    add_url = reverse("admin:operations_arrestrecord_add")
+    add_url = reverse("operations:record_create", args=["arrests"])
 
     # when: added
     response = client.post(add_url, form)
@@ -75,31 +74,42 @@ def test_admin_add_change_and_delete_each_leave_one_event_with_the_admin_and_pat
                                          country=operation.country)
     [insert] = arrest_events(record.pk)
     assert insert.pgh_label == "insert"
-    assert metadata(insert)["user"] == admin.pk
+    assert metadata(insert)["user"] == officer.pk
     assert metadata(insert)["url"] == add_url
 
     # when: changed
-    change_url = reverse("admin:operations_arrestrecord_change", args=[record.pk])
-    response = client.post(change_url, {**form, "count": "6"})
+    change_url = reverse("operations:record_update", args=["arrests", record.pk])
+    response = client.post(change_url, {**form, "count": "6", "version": "1"})
     # then
     assert response.status_code == 302
     insert_again, update = arrest_events(record.pk)
     assert insert_again == insert
     assert (update.pgh_label, update.count) == ("update", 6)
-    assert metadata(update)["user"] == admin.pk
+    assert metadata(update)["user"] == officer.pk
     assert metadata(update)["url"] == change_url
     assert metadata(update)["method"] == "POST"
 
     # when: deleted
-    delete_url = reverse("admin:operations_arrestrecord_delete", args=[record.pk])
-    response = client.post(delete_url, {"post": "yes"})
+    delete_url = reverse("operations:record_delete", args=["arrests", record.pk])
+    response = client.post(delete_url, {"version": "2"})
     # then
     assert response.status_code == 302
     assert not om.ArrestRecord.objects.filter(pk=record.pk).exists()
     labels = [e.pgh_label for e in arrest_events(record.pk)]
     assert labels == ["insert", "update", "delete"]
     delete = arrest_events(record.pk)[-1]
-    assert (delete.count, metadata(delete)["user"], metadata(delete)["url"]) == (6, admin.pk, delete_url)
+    assert (delete.count, metadata(delete)["user"], metadata(delete)["url"]) == (6, officer.pk, delete_url)
+
+
+def test_the_admin_cannot_write_records_around_the_services(client, demo):
+    client.force_login(user("admin"))
+    record = om.ArrestRecord.objects.filter(country__code="THA").first()
+    assert client.get(reverse("admin:operations_arrestrecord_add")).status_code == 403
+    assert client.post(reverse("admin:operations_arrestrecord_delete", args=[record.pk]),
+                       {"post": "yes"}).status_code == 403
+    client.post(reverse("admin:operations_arrestrecord_change", args=[record.pk]), {"count": "99"})
+    record.refresh_from_db()
+    assert record.count != 99
 
 
 def test_queryset_update_inside_an_audit_context_is_attributed(demo):
