@@ -13,6 +13,7 @@ admin.site.site_title = "JPoA portal"
 urlpatterns = [
     path("", reporting_views.home, name="home"),
     path("", include("operations.urls")),
+    path("", include("reporting.urls")),
     path("audit/", countries_views.audit_log, name="audit_log"),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

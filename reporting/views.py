@@ -1,12 +1,24 @@
-"""Pages that show what the records add up to."""
+"""Pages that show what the records add up to: the workspace and overview, and country returns."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from countries import access
+from operations import services
+from operations.forms import add_service_errors
+from operations.models import CountryReturn
 from operations.selectors import joint_operation_current
 
-from .selectors import headline_figures
+from . import selectors
+from .forms import ReturnReopenForm, ReturnSubmitForm
+
+
+def _follows_every_return(user) -> bool:
+    scope = access.scope_for(user)
+    return scope.is_superuser or bool(scope.roles & access.AGGREGATE_ROLES)
 
 
 @login_required
@@ -16,8 +28,19 @@ def home(request):
         # Fail closed: an account nobody has given a role yet sees no figures at all.
         return render(request, "reporting/no_membership.html")
     joint_operation = joint_operation_current()
-    figures = headline_figures(joint_operation=joint_operation) if joint_operation else []
-    participations = list(joint_operation.participations.all()) if joint_operation else []
+    figures = []
+    participations, workspaces, return_states = [], [], []
+    follows_every_return = _follows_every_return(request.user)
+    if joint_operation is not None:
+        figures = selectors.headline_figures(joint_operation=joint_operation)
+        participations = list(joint_operation.participations.all())
+        workspaces = selectors.country_workspaces(
+            user=request.user, joint_operation=joint_operation
+        )
+        if follows_every_return:
+            return_states = selectors.return_state_counts(
+                selectors.return_list(user=request.user, joint_operation=joint_operation)
+            )
     return render(
         request,
         "reporting/home.html",
@@ -27,5 +50,160 @@ def home(request):
             "operating": [p for p in participations if p.status == p.Status.TOOK_PART],
             "participations": participations,
             "co_chairs": list(joint_operation.co_chairs.all()) if joint_operation else [],
+            "workspaces": workspaces,
+            "can_enter_records": access.can_enter_records(request.user),
+            "follows_every_return": follows_every_return,
+            "return_states": return_states,
         },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Country returns
+# ---------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def return_list(request):
+    if not access.can_view_regional_totals(request.user):
+        return render(request, "reporting/no_membership.html")
+    joint_operation = joint_operation_current()
+    returns = (
+        selectors.return_list(user=request.user, joint_operation=joint_operation)
+        if joint_operation else []
+    )
+    return render(request, "reporting/return_list.html", {
+        "joint_operation": joint_operation,
+        "returns": returns,
+        "states": selectors.return_state_counts(returns),
+    })
+
+
+def _render_detail(request, country_return, *, status=200, submit_form=None, reopen_form=None,
+                   action_errors=()):
+    user = request.user
+    joint_operation = country_return.joint_operation
+    is_open = country_return.state == CountryReturn.State.OPEN
+    can_submit = access.can_submit_return(user, country_return) and is_open
+    can_decide = access.can_decide_return(user)
+    agency_rows = selectors.agency_figures(
+        joint_operation=joint_operation, country_id=country_return.country_id
+    )
+    figures = selectors.country_figures(
+        joint_operation=joint_operation, country_id=country_return.country_id
+    )
+    # The breakdown table reads best with metrics down the side and agencies across.
+    breakdown = [
+        (figure.metric, [row.figures[index].value for row in agency_rows], figure.value)
+        for index, figure in enumerate(figures)
+    ]
+    field_errors = []  # (field id, message): summarised at the top, linked to the field
+    for form in (submit_form, reopen_form):
+        if form is not None:
+            action_errors = [*action_errors, *form.non_field_errors()]
+            field_errors += [(field.auto_id, error) for field in form if field.errors
+                             for error in field.errors]
+    return render(request, "reporting/return_detail.html", {
+        "country_return": country_return,
+        "joint_operation": joint_operation,
+        "figures": figures,
+        "agencies": [row.agency for row in agency_rows],
+        "breakdown": breakdown,
+        "timeline": selectors.return_timeline(country_return=country_return),
+        "submit_form": (submit_form or ReturnSubmitForm()) if can_submit else None,
+        "can_accept": can_decide and country_return.state == CountryReturn.State.SUBMITTED,
+        "reopen_form": (reopen_form or ReturnReopenForm()) if can_decide and not is_open else None,
+        "may_submit_later": access.can_submit_return(user, country_return) and not is_open,
+        "action_errors": action_errors,
+        "field_errors": field_errors,
+    }, status=status)
+
+
+def _return_or_404(request, joint_operation, country):
+    return selectors.return_for(
+        user=request.user, joint_operation_slug=joint_operation, country_code=country
+    )
+
+
+@login_required
+@require_safe
+def return_detail(request, joint_operation, country):
+    return _render_detail(request, _return_or_404(request, joint_operation, country))
+
+
+def _act(request, country_return, action, success_message, *, form_name=None, form=None):
+    """Run a return service; re-render the page with its errors, or redirect with a message."""
+    try:
+        if country_return.pk is None:  # listed as open, but no row yet: create it now
+            country_return = services.country_return_open(
+                joint_operation_id=country_return.joint_operation_id,
+                country_id=country_return.country_id,
+            )
+        updated = action(country_return)
+    except PermissionDenied as error:
+        return _render_detail(request, country_return, status=403, action_errors=[str(error)])
+    except ValidationError as error:
+        # A field error (a blank reason) is the user's to fix; any other means someone acted
+        # first, so the page shows the return as it is now.
+        current = _return_or_404(request, country_return.joint_operation.slug,
+                                 country_return.country.code)
+        if form is not None and hasattr(error, "error_dict"):
+            add_service_errors(form, error)
+            return _render_detail(request, current, status=400, **{form_name: form})
+        return _render_detail(request, current, status=409, action_errors=error.messages)
+    messages.success(request, success_message % {"country": updated.country.name})
+    return redirect("reporting:return_detail", joint_operation=updated.joint_operation.slug,
+                    country=updated.country.code)
+
+
+@login_required
+@require_POST
+def return_submit(request, joint_operation, country):
+    country_return = _return_or_404(request, joint_operation, country)
+    if not access.can_submit_return(request.user, country_return):
+        return _render_detail(request, country_return, status=403, action_errors=[
+            _("Only the country's focal point submits its return.")])
+    form = ReturnSubmitForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, country_return, status=400, submit_form=form)
+    return _act(
+        request, country_return,
+        lambda r: services.country_return_submit(actor=request.user, country_return=r),
+        _("The return of %(country)s is submitted. Its records are locked until the "
+          "secretariat reopens it."),
+        form_name="submit_form", form=form,
+    )
+
+
+@login_required
+@require_POST
+def return_accept(request, joint_operation, country):
+    country_return = _return_or_404(request, joint_operation, country)
+    if not access.can_decide_return(request.user):
+        return _render_detail(request, country_return, status=403, action_errors=[
+            _("Only the secretariat accepts returns.")])
+    return _act(
+        request, country_return,
+        lambda r: services.country_return_accept(actor=request.user, country_return=r),
+        _("The return of %(country)s is accepted: its figures are final."),
+    )
+
+
+@login_required
+@require_POST
+def return_reopen(request, joint_operation, country):
+    country_return = _return_or_404(request, joint_operation, country)
+    if not access.can_decide_return(request.user):
+        return _render_detail(request, country_return, status=403, action_errors=[
+            _("Only the secretariat reopens returns.")])
+    form = ReturnReopenForm(request.POST)
+    form.is_valid()  # no rules of its own; cleans the reason
+    return _act(
+        request, country_return,
+        lambda r: services.country_return_reopen(
+            actor=request.user, country_return=r, reason=form.cleaned_data.get("reason", ""),
+        ),
+        _("The return of %(country)s is reopened: its records can be changed again."),
+        form_name="reopen_form", form=form,
     )

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("returns/", views.return_list, name="return_list"),
+    path("returns/<slug:joint_operation>/<str:country>/", views.return_detail, name="return_detail"),
+    path("returns/<slug:joint_operation>/<str:country>/submit/", views.return_submit,
+         name="return_submit"),
+    path("returns/<slug:joint_operation>/<str:country>/accept/", views.return_accept,
+         name="return_accept"),
+    path("returns/<slug:joint_operation>/<str:country>/reopen/", views.return_reopen,
+         name="return_reopen"),
+]
