@@ -186,6 +186,146 @@ def _audit_log(world):
             Case("audit", "DELETE", reverse("audit_log"), members(405))]
 
 
+# Entering records. Thailand's return is open. Officers change their agency's records, focal
+# points their country's; a record the user may not change answers 404 like a missing one.
+ENTERERS = ("officer", "officer_other_agency", "focal_point", "officer_foreign", "staff_officer")
+RTP_CHANGERS = ("officer", "focal_point", "staff_officer")  # RTP's officers and Thailand's focal point
+
+
+def _arrest_form(world, **extra):
+    return {"occurred_on": "2015-10-05", "agency": world.own.agency_id, "count": "2",
+            "crime_type": "trafficking", "sector": "fishing", **extra}
+
+
+def _record_create(world):
+    url = reverse("operations:record_create", args=["arrests"])
+    # Only RTP's officers, Thailand's focal point and the administrator may pick RTP.
+    post = {**readers(*ENTERERS, status=400), **dict.fromkeys((*RTP_CHANGERS, "admin"), 302)}
+    cases = [Case("add arrests", "GET", url, readers(*ENTERERS)),
+             Case("add arrests for RTP", "POST", url, post, _arrest_form(world)),
+             Case("add arrests", "DELETE", url, members(405)),
+             Case("add unknown type", "GET", "/records/no-such-type/new/", members(404))]
+    for kind in KINDS[1:]:
+        cases.append(Case(f"add {kind.slug}", "GET",
+                          reverse("operations:record_create", args=[kind.slug]), readers(*ENTERERS)))
+    return cases
+
+
+def _change_url(name, record):
+    return reverse(f"operations:{name}", args=[KINDS_BY_MODEL[type(record)].slug, record.pk])
+
+
+def _record_update(world):
+    own, other = _change_url("record_update", world.own), _change_url("record_update", world.other)
+    shared_in = _change_url("record_update", world.shared_in)
+    data = _arrest_form(world, version=str(world.own.version))
+    return [
+        Case("edit own agency's", "GET", own, readers(*RTP_CHANGERS)),
+        Case("edit own agency's", "POST", own, readers(*RTP_CHANGERS, status=302), data),
+        Case("edit other country's", "GET", other, readers()),
+        # Australia's return is accepted: even the administrator gets "locked" (409).
+        Case("edit other country's", "POST", other, readers(status=409),
+             {**data, "agency": world.other.agency_id, "version": str(world.other.version)}),
+        Case("edit one shared with us", "GET", shared_in, readers()),
+        Case("edit missing", "GET", reverse("operations:record_update", args=["arrests", MISSING_ID]),
+             members(404)),
+        Case("edit own agency's", "DELETE", own, members(405)),
+    ]
+
+
+def _record_delete(world):
+    own, other = _change_url("record_delete", world.own), _change_url("record_delete", world.other)
+    return [
+        Case("delete own agency's", "GET", own, readers(*RTP_CHANGERS)),
+        Case("delete own agency's", "POST", own, readers(*RTP_CHANGERS, status=302),
+             {"version": str(world.own.version)}),
+        # Australia's return is accepted: even the administrator gets "locked" (409).
+        Case("delete other country's", "POST", other, readers(status=409),
+             {"version": str(world.other.version)}),
+        Case("delete one shared with us", "POST", _change_url("record_delete", world.shared_in),
+             readers(status=409), {"version": str(world.shared_in.version)}),
+        Case("delete missing", "POST", reverse("operations:record_delete", args=["arrests", MISSING_ID]),
+             members(404), {"version": "1"}),
+        Case("delete own agency's", "PUT", own, members(405)),
+    ]
+
+
+# Country returns. In the world, Thailand's is open, the Philippines' submitted, Australia's
+# accepted. Whoever cannot see a return gets 404 for it and its actions, like a missing one;
+# whoever sees it but may not take that step gets 403 (the page, saying who may).
+RETURN_FOLLOWERS = ("co_chair", "secretariat")  # follow every country's return
+
+
+def _return_url(name, code, slug="jpoa-2015"):
+    return reverse(f"reporting:{name}", args=[slug, code])
+
+
+def _return_list(world):
+    url = reverse("reporting:return_list")
+    return [Case("returns", "GET", url, members(200)),
+            Case("returns", "DELETE", url, members(405))]
+
+
+def _return_detail(world):
+    return [
+        Case("return own", "GET", _return_url("return_detail", "THA"),
+             readers(*THAI_READERS, *RETURN_FOLLOWERS)),
+        Case("return other country", "GET", _return_url("return_detail", "AUS"),
+             readers("officer_foreign", *RETURN_FOLLOWERS)),
+        Case("return missing", "GET", _return_url("return_detail", "ZZZ"), members(404)),
+        Case("return unknown operation", "GET", _return_url("return_detail", "THA", "no-such"),
+             members(404)),
+        Case("return own", "POST", _return_url("return_detail", "THA"), members(405)),
+    ]
+
+
+def _return_submit(world):
+    own, other = _return_url("return_submit", "THA"), _return_url("return_submit", "AUS")
+    sees_own = readers(*THAI_READERS, *RETURN_FOLLOWERS, status=403)
+    return [
+        Case("submit own open return", "POST", own,
+             {**sees_own, "focal_point": 302, "admin": 302}, {"confirm": "on"}),
+        Case("submit own unconfirmed", "POST", own,
+             {**sees_own, "focal_point": 400, "admin": 400}, {}),
+        Case("submit other country's accepted return", "POST", other,
+             {**readers("officer_foreign", *RETURN_FOLLOWERS, status=403), "admin": 409},
+             {"confirm": "on"}),
+        Case("submit missing", "POST", _return_url("return_submit", "ZZZ"), members(404),
+             {"confirm": "on"}),
+        Case("submit own", "GET", own, members(405)),
+    ]
+
+
+def _return_accept(world):
+    submitted, own = _return_url("return_accept", "PHL"), _return_url("return_accept", "THA")
+    return [
+        Case("accept submitted return", "POST", submitted,
+             {**readers(*RETURN_FOLLOWERS, status=403), "secretariat": 302, "admin": 302}),
+        Case("accept own open return", "POST", own,
+             {**readers(*THAI_READERS, *RETURN_FOLLOWERS, status=403),
+              "secretariat": 409, "admin": 409}),
+        Case("accept missing", "POST", _return_url("return_accept", "ZZZ"), members(404)),
+        Case("accept submitted", "GET", submitted, members(405)),
+    ]
+
+
+def _return_reopen(world):
+    accepted, own = _return_url("return_reopen", "AUS"), _return_url("return_reopen", "THA")
+    sees_accepted = readers("officer_foreign", *RETURN_FOLLOWERS, status=403)
+    reason = {"reason": "Matrix test"}
+    return [
+        Case("reopen accepted return", "POST", accepted,
+             {**sees_accepted, "secretariat": 302, "admin": 302}, reason),
+        Case("reopen without a reason", "POST", accepted,
+             {**sees_accepted, "secretariat": 400, "admin": 400}, {"reason": " "}),
+        Case("reopen own open return", "POST", own,
+             {**readers(*THAI_READERS, *RETURN_FOLLOWERS, status=403),
+              "secretariat": 409, "admin": 409}, reason),
+        Case("reopen missing", "POST", _return_url("return_reopen", "ZZZ"), members(404), reason),
+        Case("reopen accepted", "GET", accepted, members(405)),
+    ]
+
+
 MATRIX: dict[str, RouteCases] = {
     "home": _home,
     "healthz": _healthz,
@@ -197,9 +337,17 @@ MATRIX: dict[str, RouteCases] = {
     "operations:record_list": _record_list,
     "operations:record_detail": _record_detail,
     "operations:record_share": _record_share,
+    "operations:record_create": _record_create,
+    "operations:record_update": _record_update,
+    "operations:record_delete": _record_delete,
     "operations:share_list": _share_list,
     "operations:share_revoke": _share_revoke,
     "audit_log": _audit_log,
+    "reporting:return_list": _return_list,
+    "reporting:return_detail": _return_detail,
+    "reporting:return_submit": _return_submit,
+    "reporting:return_accept": _return_accept,
+    "reporting:return_reopen": _return_reopen,
 }
 
 # ---------------------------------------------------------------------------------------------
