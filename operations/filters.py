@@ -38,6 +38,7 @@ class RecordFilter(django_filters.FilterSet):
         self.filters["agency"].queryset = access.agencies_visible(
             user, Agency.objects.select_related("country")
         ).order_by("country__name", "name")
+        self.form.auto_id = "filter_%s"  # unique ids beside the add form on the same page
 
 
 def record_filter_class(kind: RecordKind) -> type[RecordFilter]:

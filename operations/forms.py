@@ -1,6 +1,8 @@
 """Forms of the operations pages: sharing, and entering each type of outcome record."""
+import functools
 import re
 
+import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -32,13 +34,10 @@ class RecordShareForm(forms.Form):
 # ---------------------------------------------------------------------------------------------
 
 
-# Offered as suggestions for victims' nationality (any ISO 3166-1 alpha-3 code is accepted):
-# the Bali Process region and the nationalities most often met in its 2015 operations.
-NATIONALITY_CODES = (
-    "AFG", "AUS", "BGD", "BRN", "CHN", "FJI", "IDN", "IND", "IRN", "IRQ", "KHM", "KOR", "LAO",
-    "LKA", "MDV", "MMR", "MNG", "MYS", "NPL", "NZL", "PAK", "PHL", "PNG", "SGP", "SLB", "THA",
-    "TLS", "TON", "VNM", "VUT",
-)
+@functools.cache
+def nationality_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country as (alpha-3 code, name): the suggestions for nationality."""
+    return sorted(((c.alpha_3, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
 
 
 class RecordForm(forms.ModelForm):
@@ -115,7 +114,9 @@ class RecordForm(forms.ModelForm):
 
     def clean_nationality(self):
         nationality = (self.cleaned_data.get("nationality") or "").strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", nationality):
+        if not re.fullmatch(r"[A-Z]{3}", nationality) or not pycountry.countries.get(
+            alpha_3=nationality
+        ):
             raise ValidationError(
                 _("Enter the nationality as a three-letter ISO code, e.g. MMR for Myanmar."),
                 code="invalid",

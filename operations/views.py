@@ -14,7 +14,7 @@ from countries import access
 
 from . import selectors, services
 from .filters import record_filter_class
-from .forms import NATIONALITY_CODES, RecordShareForm, add_service_errors, record_form_class
+from .forms import RecordShareForm, add_service_errors, nationality_choices, record_form_class
 from .models import RecordShare
 from .records import KINDS, KINDS_BY_MODEL, kind_or_404
 from .templatetags.records import field_value
@@ -51,7 +51,7 @@ def _list_context(request, kind, form=None) -> dict:
         "headers": [kind.model._meta.get_field(c).verbose_name for c in kind.columns],
         "form": form if can_enter else None,
         "joint_operation": joint_operation,
-        "nationalities": NATIONALITY_CODES,
+        "nationalities": nationality_choices(),
     }
 
 
@@ -107,7 +107,7 @@ def record_create(request, kind):
         return render(request, "operations/_record_region.html",
                       _list_context(request, kind, form=form), status=status)
     return render(request, "operations/record_form.html", {
-        "kind": kind, "form": form, "nationalities": NATIONALITY_CODES,
+        "kind": kind, "form": form, "nationalities": nationality_choices(),
         "action": reverse("operations:record_create", args=[kind.slug]),
     }, status=status)
 
@@ -161,18 +161,20 @@ def record_update(request, kind, pk):
                 add_service_errors(form, error)
                 status = 409 if isinstance(error, services.ReturnLocked) else 400
             else:
-                _saved_message(request, _("Saved"), record)
-                if _is_htmx(request):
+                if _is_htmx(request):  # the row itself says it was saved
                     return render(request, "operations/_record_row.html",
                                   {"kind": kind, "row": _row(kind, record, request.user),
                                    "saved": True})
+                _saved_message(request, _("Saved"), record)
                 return redirect("operations:record_list", kind=kind.slug)
     context = {
         "kind": kind, "form": form, "record": record, "conflict": conflict,
-        "nationalities": NATIONALITY_CODES,
+        "nationalities": nationality_choices(),
         "action": reverse("operations:record_update", args=[kind.slug, record.pk]),
     }
     if _is_htmx(request):
+        # In a row of the list, beside the add form: ids of its own.
+        form.auto_id = f"edit{record.pk}_%s"
         context["colspan"] = len(kind.columns) + 4
         return render(request, "operations/_record_row_form.html", context, status=status)
     return render(request, "operations/record_form.html", context, status=status)
@@ -201,9 +203,9 @@ def record_delete(request, kind, pk):
         except ValidationError as error:
             status, error_message = 409, " ".join(error.messages)
         else:
-            _saved_message(request, _("Deleted"), record)
             if _is_htmx(request):
                 return HttpResponse("")  # the row disappears
+            _saved_message(request, _("Deleted"), record)
             return redirect("operations:record_list", kind=kind.slug)
     if _is_htmx(request):
         return render(request, "operations/_record_row.html", {
