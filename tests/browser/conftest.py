@@ -5,6 +5,7 @@ Outside CI the tests skip when Chromium is missing; with CI=true they fail inste
 """
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -44,8 +45,8 @@ def chromium():
 class Session:
     """One user's browser tab, with a screenshot helper that numbers the pages it saves."""
 
-    def __init__(self, page, base_url: str, folder: Path):
-        self.page, self.base_url, self.folder, self.shots = page, base_url, folder, 0
+    def __init__(self, page, base_url: str, folder: Path, counter):
+        self.page, self.base_url, self.folder, self.counter = page, base_url, folder, counter
 
     def goto(self, path: str):
         self.page.goto(self.base_url + path)
@@ -59,8 +60,7 @@ class Session:
         self.page.wait_for_load_state()
 
     def screenshot(self, name: str) -> Path:
-        self.shots += 1
-        path = self.folder / f"{self.shots:02d}-{name}.png"
+        path = self.folder / f"{next(self.counter):02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -70,13 +70,16 @@ def browser_session(chromium, live_server, request):
     """A factory of fresh browser contexts (one per user) against the live server."""
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
     contexts = []
+    counter = itertools.count(1)  # pages numbered in the order the test saw them
 
     def open_session() -> Session:
         context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return Session(context.new_page(), live_server.url, folder)
+        return Session(context.new_page(), live_server.url, folder, counter)
 
     yield open_session
     for context in contexts:

@@ -97,7 +97,7 @@ def test_officer_edits_inline_and_without_javascript(browser_session, chromium, 
     try:
         from tests.browser.conftest import Session
 
-        plain = Session(context.new_page(), live_server.url, officer.folder)
+        plain = Session(context.new_page(), live_server.url, officer.folder, officer.counter)
         plain.login("officer.tha")
         plain.goto("/records/arrests/")
         form = plain.page.locator("#add")
