@@ -55,7 +55,7 @@ def test_officer_sees_their_countrys_operation_figures_and_records(client, demo)
     # then the page opens on Thailand's operation
     section = workspace(html, "THA")
     assert section, "no workspace for Thailand"
-    assert "Thailand: JPoA 2015 — Thailand" in section
+    assert "JPoA 2015 — Thailand</h2>" in section
     assert "Royal Thai Police" in section
     assert "28 September 2015 to 28 October 2015" in section
     assert "return-state-open" in section and "Open" in section
