@@ -211,6 +211,17 @@ def is_shared_with_user(user, record) -> bool:
     return record.country_id not in scope.record_country_ids and not scope.is_superuser
 
 
+def imports_visible(user, queryset: QuerySet) -> QuerySet:
+    """Import batches the user may open: only their own uploads, while they may enter records.
+
+    A batch holds the raw cells of a file (intelligence text included): nobody else sees it,
+    administrators neither.
+    """
+    if not can_enter_records(user):
+        return queryset.none()
+    return queryset.filter(uploaded_by=user)
+
+
 # ---------------------------------------------------------------------------------------------
 # Aggregates and other pages
 # ---------------------------------------------------------------------------------------------

@@ -12,9 +12,15 @@ import pghistory
 from celery.signals import task_postrun, task_prerun
 
 
-def audited():
-    """The class decorator that tracks a model's inserts, updates and deletes."""
-    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+def audited(*, exclude: list[str] | None = None):
+    """The class decorator that tracks a model's inserts, updates and deletes.
+
+    ``exclude`` leaves columns out of the (append-only) events: data that must be erasable.
+    """
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+        **({"exclude": exclude} if exclude else {}),
+    )
 
 
 def client_ip(request) -> str | None:

@@ -668,3 +668,65 @@ class CountryReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} — {self.joint_operation} ({self.get_state_display()})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk import of outcome records from a spreadsheet: upload -> preview -> confirm
+# ---------------------------------------------------------------------------------------------
+
+
+# The raw cells and their error messages may hold intelligence text and must go when the batch
+# is imported or discarded: they stay out of the append-only events.
+@audited(exclude=["rows", "errors"])
+class ImportBatch(models.Model):
+    """One uploaded file of outcome records: its rows wait here until confirmed or discarded."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    kind = models.CharField(_("record type"), max_length=40)  # a RecordKind slug
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    joint_operation = models.ForeignKey(
+        JointOperation, verbose_name=_("joint operation"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The country of the rows' agencies; unknown while no row names an agency the user may use.
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True,
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.PREVIEW)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    # [{"line": spreadsheet row number, "cells": {column: raw text}}]; emptied once decided.
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+    # [{"line": row number or null, "field": column or null, "message": text}]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "country", "joint_operation", "sha256"],
+                condition=Q(state="imported"),
+                name="import_batch_file_imported_once",
+                violation_error_message=_("This file has already been imported."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="imported") | (Q(country__isnull=False) & Q(imported_at__isnull=False)),
+                name="import_batch_imported_has_country_and_time",
+                violation_error_message=_("An imported batch needs its country and import time."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.kind}, {self.get_state_display()})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "operations"
 urlpatterns = [
@@ -12,4 +12,11 @@ urlpatterns = [
     path("records/<slug:kind>/<int:pk>/share/", views.record_share, name="record_share"),
     path("shares/", views.share_list, name="share_list"),
     path("shares/<int:pk>/revoke/", views.share_revoke, name="share_revoke"),
+    path("records/<slug:kind>/import/", import_views.record_import, name="record_import"),
+    path("records/<slug:kind>/import/template.csv", import_views.import_template_csv,
+         name="import_template_csv"),
+    path("records/<slug:kind>/import/template.xlsx", import_views.import_template_xlsx,
+         name="import_template_xlsx"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

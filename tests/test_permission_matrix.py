@@ -5,6 +5,7 @@ cases tried is printed at the end of the run (see ``pytest_terminal_summary`` in
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -250,6 +251,73 @@ def _record_delete(world):
     ]
 
 
+# Bulk import. Whoever may enter records may upload (a file with rows they may not enter is
+# still previewed, with its errors); a batch is its uploader's alone: 404 for everyone else.
+IMPORT_CSV = b"occurred_on,agency,count,crime_type,sector\n2015-10-01,RTP,1,trafficking,\n"
+
+
+class _Upload(io.BytesIO):
+    """A file the test client can send once per role: every read starts from the beginning."""
+
+    def __init__(self, name: str, content: bytes):
+        super().__init__(content)
+        self.name = name
+
+    def read(self, *args):
+        self.seek(0)
+        return super().read(*args)
+
+
+def _record_import(world):
+    url = reverse("operations:record_import", args=["arrests"])
+    return [
+        Case("import page", "GET", url, readers(*ENTERERS)),
+        Case("import upload", "POST", url, readers(*ENTERERS, status=302),
+             {"file": _Upload("arrests.csv", IMPORT_CSV)}),
+        Case("import upload of a .txt", "POST", url, readers(*ENTERERS, status=400),
+             {"file": _Upload("arrests.txt", IMPORT_CSV)}),
+        Case("import page", "DELETE", url, members(405)),
+        Case("import unknown type", "GET", "/records/no-such-type/import/", members(404)),
+    ]
+
+
+def _import_template(name):
+    def cases(world):
+        url = reverse(f"operations:{name}", args=["victims-assisted"])
+        return [Case(name, "GET", url, readers(*ENTERERS)), Case(name, "POST", url, members(405))]
+    return cases
+
+
+def _officers_batch(world):
+    from operations.imports import record_import_preview
+    from operations.selectors import joint_operation_current
+
+    return record_import_preview(
+        actor=world.users["officer"], kind=KINDS[0], joint_operation=joint_operation_current(),
+        file_name="arrests.csv", content=IMPORT_CSV)
+
+
+def _import_detail(world):
+    url = reverse("operations:import_detail", args=[_officers_batch(world).pk])
+    missing = reverse("operations:import_detail", args=[MISSING_ID])
+    return [
+        Case("import preview", "GET", url, members(404, officer=200)),
+        Case("import discard", "POST", url, members(404, officer=302)),
+        Case("import preview missing", "GET", missing, members(404)),
+        Case("import preview", "PUT", url, members(405)),
+    ]
+
+
+def _import_confirm(world):
+    url = reverse("operations:import_confirm", args=[_officers_batch(world).pk])
+    return [
+        Case("import confirm", "POST", url, members(404, officer=302)),
+        Case("import confirm missing", "POST", reverse("operations:import_confirm", args=[MISSING_ID]),
+             members(404)),
+        Case("import confirm", "GET", url, members(405)),
+    ]
+
+
 # Country returns. In the world, Thailand's is open, the Philippines' submitted, Australia's
 # accepted. Whoever cannot see a return gets 404 for it and its actions, like a missing one;
 # whoever sees it but may not take that step gets 403 (the page, saying who may).
@@ -340,6 +408,11 @@ MATRIX: dict[str, RouteCases] = {
     "operations:record_create": _record_create,
     "operations:record_update": _record_update,
     "operations:record_delete": _record_delete,
+    "operations:record_import": _record_import,
+    "operations:import_template_csv": _import_template("import_template_csv"),
+    "operations:import_template_xlsx": _import_template("import_template_xlsx"),
+    "operations:import_detail": _import_detail,
+    "operations:import_confirm": _import_confirm,
     "operations:share_list": _share_list,
     "operations:share_revoke": _share_revoke,
     "audit_log": _audit_log,
