@@ -42,3 +42,15 @@ def test_wrong_password_shows_an_error(client, demo):
     response = client.post(reverse("login"), {"username": "cochair.nzl", "password": "nope"})
     assert response.status_code == 200
     assert b"Please enter a correct username and password" in response.content
+
+
+def test_record_links_are_offered_only_to_those_who_read_records(client, demo):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    for username, expected in (("officer.tha", True), ("focal.tha", True), ("admin", True),
+                               ("cochair.lka", False), ("secretariat", False)):
+        client.force_login(users.get(username=username))
+        html = client.get("/").content.decode()
+        assert ('href="/records/arrests/"' in html) is expected, username
+        assert 'href="/returns/"' in html, username
