@@ -1,14 +1,51 @@
-"""The metric registry: one declaration per headline figure, read by every page that adds up."""
+"""The metric registry: one declaration per headline figure, read by every page that adds up.
+
+Each metric names its source model, its aggregate, its filters and the dimensions it can be
+broken down by. Roll-ups, the dashboard, exports and the API read only this registry: adding a
+figure is one declaration here.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import CharField, Count, DateField, F, Q, Sum, Value
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from operations import models as om
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way to break a metric down: each row of the metric falls into one member."""
+
+    key: str
+    label: str
+    expression: Combinable | None = None  # the member of a row; None: special (see below)
+    choices: tuple[tuple[str, str], ...] = ()  # member -> label, when the members are fixed
+
+    def member_label(self, member: str) -> str:
+        return dict(self.choices).get(member, member)
+
+
+TOTAL = Dimension("", _("Total"), Value(""))
+SECTOR = Dimension("sector", _("Sector"), F("sector"), tuple(om.Sector.choices))
+EXPLOITATION = Dimension("exploitation_type", _("Exploitation type"), F("exploitation_type"),
+                         tuple(om.ExploitationType.choices))
+SEX = Dimension("sex", _("Sex"), F("sex"), tuple(om.Sex.choices))
+AGE_BAND = Dimension("age_band", _("Age band"), F("age_band"), tuple(om.AgeBand.choices))
+CHANNEL = Dimension("channel", _("Channel"), F("channel"), tuple(om.EnquiryChannel.choices))
+# The Monday of the ISO week the result happened in, as YYYY-MM-DD.
+WEEK = Dimension("week", _("Week"), Cast(TruncWeek("occurred_on", output_field=DateField()),
+                                          output_field=CharField()))
+# Officers trained by category: one member per category, each summing its own column.
+OFFICER_CATEGORY = Dimension("officer_category", _("Officer category"), None,
+                             tuple(om.OfficerCategory.choices))
+
+DIMENSIONS: dict[str, Dimension] = {
+    d.key: d for d in (SECTOR, EXPLOITATION, SEX, AGE_BAND, CHANNEL, WEEK, OFFICER_CATEGORY)
+}
 
 
 @dataclass(frozen=True)
@@ -18,40 +55,44 @@ class Metric:
     model: type[om.OutcomeRecord]
     value: Combinable  # aggregate over the model's rows
     filters: Q = field(default_factory=Q)
+    dimensions: tuple[Dimension, ...] = (WEEK,)  # the total is always there
     headline: bool = True  # one of the statement's paragraph-8 figures
 
     def aggregate(self, queryset) -> int:
         """The metric's value over ``queryset`` (rows of ``self.model``), 0 when empty."""
         return queryset.filter(self.filters).aggregate(value=Coalesce(self.value, 0))["value"]
 
+    def member_values(self, dimension: Dimension) -> list[tuple[Combinable, Combinable]]:
+        """(member, aggregate) pairs that break the metric down by ``dimension``."""
+        if dimension is OFFICER_CATEGORY:
+            return [(Value(category), Sum(column))
+                    for category, column in om.TrainingSessionRecord.OFFICER_FIELDS.items()]
+        return [(dimension.expression, self.value)]
+
+
+OFFICERS_TRAINED = Sum(
+    F("police_trained") + F("airport_trained") + F("immigration_trained") + F("compliance_trained")
+)
 
 METRICS: tuple[Metric, ...] = (
-    Metric("victims_assisted", _("Trafficked persons assisted"), om.VictimAssistanceRecord, Sum("count")),
-    Metric("search_warrants", _("Search warrants executed"), om.SearchWarrantRecord, Sum("count")),
-    Metric("suspects_identified", _("Suspects identified"), om.SuspectRecord, Sum("count")),
-    Metric("arrests", _("Arrests"), om.ArrestRecord, Sum("count")),
-    Metric("investigations", _("New investigations launched"), om.InvestigationRecord, Sum("count")),
-    Metric("enquiries", _("Bilateral and international enquiries"), om.EnquiryRecord, Sum("count")),
-    Metric(
-        "awareness_activities",
-        _("Awareness-raising activities"),
-        om.AwarenessActivityRecord,
-        Sum("count"),
-    ),
+    Metric("victims_assisted", _("Trafficked persons assisted"), om.VictimAssistanceRecord,
+           Sum("count"), dimensions=(SECTOR, EXPLOITATION, SEX, AGE_BAND, WEEK)),
+    Metric("search_warrants", _("Search warrants executed"), om.SearchWarrantRecord,
+           Sum("count"), dimensions=(SECTOR, WEEK)),
+    Metric("suspects_identified", _("Suspects identified"), om.SuspectRecord, Sum("count"),
+           dimensions=(SECTOR, WEEK)),
+    Metric("arrests", _("Arrests"), om.ArrestRecord, Sum("count"), dimensions=(SECTOR, WEEK)),
+    Metric("investigations", _("New investigations launched"), om.InvestigationRecord,
+           Sum("count"), dimensions=(SECTOR, WEEK)),
+    Metric("enquiries", _("Bilateral and international enquiries"), om.EnquiryRecord,
+           Sum("count"), dimensions=(CHANNEL, WEEK)),
+    Metric("awareness_activities", _("Awareness-raising activities"), om.AwarenessActivityRecord,
+           Sum("count"), dimensions=(SECTOR, WEEK)),
     Metric("training_sessions", _("Training sessions"), om.TrainingSessionRecord, Count("id")),
-    Metric(
-        "officers_trained",
-        _("Officers trained"),
-        om.TrainingSessionRecord,
-        Sum(F("police_trained") + F("airport_trained") + F("immigration_trained") + F("compliance_trained")),
-    ),
-    Metric(
-        "intelligence_reports",
-        _("Intelligence reports"),
-        om.IntelligenceReport,
-        Count("id"),
-        headline=False,
-    ),
+    Metric("officers_trained", _("Officers trained"), om.TrainingSessionRecord, OFFICERS_TRAINED,
+           dimensions=(OFFICER_CATEGORY, WEEK)),
+    Metric("intelligence_reports", _("Intelligence reports"), om.IntelligenceReport, Count("id"),
+           headline=False),
 )
 
 HEADLINE_METRICS: tuple[Metric, ...] = tuple(m for m in METRICS if m.headline)

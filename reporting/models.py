@@ -1,1 +1,93 @@
-"""Reporting models (roll-up totals and export jobs) arrive with the roll-up."""
+"""What the records add up to: the roll-up's totals and the log of its runs."""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import Country
+from operations.models import JointOperation
+
+
+class CountryTotal(models.Model):
+    """One figure of one country in one joint operation, whole or for one dimension member.
+
+    Written only by ``reporting.rollups``: a country's rows are replaced together.
+    ``dimension`` is "" for the metric's total; ``member`` then is "" too.
+    """
+
+    joint_operation = models.ForeignKey(JointOperation, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    metric = models.CharField(_("metric"), max_length=40)
+    dimension = models.CharField(_("dimension"), max_length=40, blank=True)
+    member = models.CharField(_("member"), max_length=64, blank=True)
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("country total")
+        verbose_name_plural = _("country totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["joint_operation", "country", "metric", "dimension", "member"],
+                name="country_total_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["joint_operation", "metric", "dimension"])]
+
+    def __str__(self) -> str:
+        part = f" [{self.dimension}={self.member}]" if self.dimension else ""
+        return f"{self.metric}{part} = {self.value}"
+
+
+class RollupRun(models.Model):
+    """One recomputation of totals: what, when, how long, how many rows, how it ended."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    joint_operation = models.ForeignKey(
+        JointOperation, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    scope = models.CharField(_("scope"), max_length=100)  # "JPOA-2015/THA", "all"
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows written"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome, default=Outcome.RUNNING)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("roll-up run")
+        verbose_name_plural = _("roll-up runs")
+        indexes = [models.Index(fields=["joint_operation", "country", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.get_outcome_display()} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class PendingRollup(models.Model):
+    """A (joint operation, country) whose records changed and whose totals are being redone.
+
+    One row per pair however many edits arrive: this is how bursts coalesce into one run.
+    The task deletes the row when it starts, so an edit during a run queues the next one.
+    """
+
+    joint_operation = models.ForeignKey(JointOperation, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending roll-up")
+        verbose_name_plural = _("pending roll-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["joint_operation", "country"],
+                                    name="pending_rollup_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.joint_operation_id}/{self.country_id} since {self.requested_at:%H:%M:%S}"

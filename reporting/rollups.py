@@ -1,0 +1,133 @@
+"""The only writer of CountryTotal: totals recomputed from the records with set-based SQL.
+
+A run replaces the totals of its scope (one country of one joint operation, or everything) in
+one transaction, with one ``INSERT ... SELECT ... GROUP BY`` per metric covering every
+dimension of it. Running it twice changes nothing; a run that crashed left nothing half-written
+and is simply run again.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .metrics import METRICS, TOTAL, Metric
+from .models import CountryTotal, RollupRun
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = ("joint_operation_id", "country_id", "metric", "dimension", "member", "value")
+
+
+def metric_rows(metric: Metric, scope: Q) -> QuerySet:
+    """One SELECT (a UNION ALL over the metric's dimensions) of the metric's total rows.
+
+    Each row is (joint operation, country, metric, dimension, member, value), grouped by
+    joint operation and country, for the records matching ``scope``.
+    """
+    base = metric.model.objects.filter(scope).filter(metric.filters)
+    parts = []
+    for dimension in (TOTAL, *metric.dimensions):
+        for member, value in metric.member_values(dimension):
+            parts.append(
+                base.annotate(
+                    _jo=F("operation__joint_operation_id"), _country=F("country_id"),
+                    _metric=Value(metric.key), _dimension=Value(dimension.key), _member=member,
+                )
+                .values("_jo", "_country", "_metric", "_dimension", "_member")
+                .annotate(_value=Coalesce(value, 0))
+                .values_list("_jo", "_country", "_metric", "_dimension", "_member", "_value")
+                .order_by()
+            )
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
+def _insert(metric: Metric, scope: Q) -> int:
+    sql, params = metric_rows(metric, scope).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CountryTotal._meta.db_table} ({', '.join(COLUMNS)}) {sql}", params
+        )
+        return cursor.rowcount
+
+
+def _scope_filter(joint_operation_id: int | None, country_id: int | None) -> Q:
+    scope = Q()
+    if joint_operation_id is not None:
+        scope &= Q(operation__joint_operation_id=joint_operation_id)
+    if country_id is not None:
+        scope &= Q(country_id=country_id)
+    return scope
+
+
+def _scope_name(joint_operation_id, country_id) -> str:
+    if joint_operation_id is None:
+        return "all"
+    return f"{joint_operation_id}/{country_id}" if country_id is not None else f"{joint_operation_id}/all"
+
+
+def rollup(*, joint_operation_id: int | None = None, country_id: int | None = None) -> RollupRun:
+    """Replace the totals of one country of one joint operation (or of a wider scope)."""
+    run = RollupRun.objects.create(
+        joint_operation_id=joint_operation_id, country_id=country_id,
+        scope=_scope_name(joint_operation_id, country_id),
+    )
+    started = time.monotonic()
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                # Runs of overlapping scopes queue behind each other instead of interleaving.
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('jpoa-rollup'))")
+            stale = CountryTotal.objects.all()
+            if joint_operation_id is not None:
+                stale = stale.filter(joint_operation_id=joint_operation_id)
+            if country_id is not None:
+                stale = stale.filter(country_id=country_id)
+            stale._raw_delete(stale.db)
+            scope = _scope_filter(joint_operation_id, country_id)
+            rows = sum(_insert(metric, scope) for metric in METRICS)
+    except Exception as error:
+        RollupRun.objects.filter(pk=run.pk).update(
+            outcome=RollupRun.Outcome.FAILED, finished_at=timezone.now(),
+            duration_ms=int((time.monotonic() - started) * 1000), error=repr(error)[:4000],
+        )
+        logger.exception("roll-up %s failed", run.scope)
+        raise
+    run.outcome, run.rows = RollupRun.Outcome.SUCCEEDED, rows
+    run.finished_at = timezone.now()
+    run.duration_ms = int((time.monotonic() - started) * 1000)
+    run.save(update_fields=["outcome", "rows", "finished_at", "duration_ms"])
+    return run
+
+
+def differences(*, joint_operation_id: int | None = None) -> list[str]:
+    """Where CountryTotal and a fresh aggregate of the records disagree (empty when none)."""
+    scope = _scope_filter(joint_operation_id, None)
+    expected = {}
+    for metric in METRICS:
+        for *key, value in metric_rows(metric, scope):
+            expected[tuple(key)] = value
+    stored_rows = CountryTotal.objects.all()
+    if joint_operation_id is not None:
+        stored_rows = stored_rows.filter(joint_operation_id=joint_operation_id)
+    stored = {tuple(key): value for *key, value in stored_rows.values_list(*COLUMNS)}
+    problems = []
+    for key in sorted(expected.keys() | stored.keys(), key=str):
+        if expected.get(key, 0) != stored.get(key, 0):
+            problems.append(f"{key}: records say {expected.get(key, 0)}, "
+                            f"CountryTotal says {stored.get(key, 0)}")
+    return problems
+
+
+def verify(*, joint_operation_id: int | None = None) -> list[str]:
+    """Compare, and log every difference loudly (an error per difference)."""
+    problems = differences(joint_operation_id=joint_operation_id)
+    for problem in problems:
+        logger.error("roll-up verification: %s", problem)
+    if not problems:
+        logger.info("roll-up verification: totals match the records")
+    return problems
