@@ -30,6 +30,7 @@ run test: export DEBUG ?= true
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py rollup --verify
 	@# However runserver ends, stop the embedded database unless another process still uses it.
 	@trap '$(BIN)/python -m jpoa.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -164,6 +165,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "UTC"
+# Edits of one country within this many seconds share one roll-up run.
+ROLLUP_COALESCE_SECONDS = env.int("ROLLUP_COALESCE_SECONDS", default=2)
+CELERY_BEAT_SCHEDULE = {
+    "rollup-nightly-rebuild": {"task": "reporting.rollup_all",
+                               "schedule": crontab(hour=1, minute=30)},
+    "rollup-nightly-verify": {"task": "reporting.rollup_verify",
+                              "schedule": crontab(hour=2, minute=30)},
+}
 
 # --------------------------------------------------------------------------------------------
 # REST framework

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OperationsConfig(AppConfig):
     name = "operations"
     verbose_name = _("Operations and outcomes")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the records_changed announcements)

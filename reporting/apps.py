@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporting")
+
+    def ready(self):
+        from operations.signals import records_changed
+
+        from .tasks import rollup_requested
+
+        records_changed.connect(rollup_requested, dispatch_uid="reporting-rollup")

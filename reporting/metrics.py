@@ -37,8 +37,7 @@ SEX = Dimension("sex", _("Sex"), F("sex"), tuple(om.Sex.choices))
 AGE_BAND = Dimension("age_band", _("Age band"), F("age_band"), tuple(om.AgeBand.choices))
 CHANNEL = Dimension("channel", _("Channel"), F("channel"), tuple(om.EnquiryChannel.choices))
 # The Monday of the ISO week the result happened in, as YYYY-MM-DD.
-WEEK = Dimension("week", _("Week"), Cast(TruncWeek("occurred_on", output_field=DateField()),
-                                          output_field=CharField()))
+WEEK = Dimension("week", _("Week"), Cast(Cast(TruncWeek("occurred_on"), DateField()), CharField()))
 # Officers trained by category: one member per category, each summing its own column.
 OFFICER_CATEGORY = Dimension("officer_category", _("Officer category"), None,
                              tuple(om.OfficerCategory.choices))
