@@ -29,15 +29,18 @@ def announce_records_changed(*, operation_id: int) -> None:
     """
     connection = transaction.get_connection()
     pending = connection.__dict__.get("_jpoa_records_changed")
-    if pending is not None and any(hook[1] is pending["flush"] for hook in connection.run_on_commit):
+    if (pending is not None and not pending["sent"]
+            and any(hook[1] is pending["flush"] for hook in connection.run_on_commit)):
         pending["operation_ids"].add(operation_id)
         return
     operation_ids = {operation_id}
 
     def flush():
+        state["sent"] = True
         _send(operation_ids)
 
-    connection.__dict__["_jpoa_records_changed"] = {"operation_ids": operation_ids, "flush": flush}
+    state = {"operation_ids": operation_ids, "flush": flush, "sent": False}
+    connection.__dict__["_jpoa_records_changed"] = state
     transaction.on_commit(flush)  # outside a transaction this runs at once
 
 
