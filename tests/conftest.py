@@ -58,14 +58,31 @@ def require_broker() -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def tasks_in_process(monkeypatch):
+    """Tasks queued by a test run in-process, so no test leaves messages on the real broker.
+
+    Tests that want the real worker use ``celery_worker_queue``, which turns this off.
+    """
+    from jpoa.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+
+
 @pytest.fixture
-def celery_worker_queue(transactional_db):
+def celery_worker_queue(transactional_db, monkeypatch):
     """A real `celery -A jpoa worker` on the configured broker, consuming a private queue.
 
-    Yields the queue name; tasks sent there run in the worker process against the test database.
+    Yields the queue name; tasks sent there (and every task queued during the test) run in the
+    worker process against the test database.
     """
+    from jpoa.celery import app
+
     broker = require_broker()
     queue = f"test-{uuid.uuid4().hex[:12]}"
+    # Everything this test queues, whoever queues it, goes to this worker.
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "task_default_queue", queue)
     env = dict(os.environ, DATABASE_URL=database_url_for_subprocess(), CELERY_BROKER_URL=broker,
                DEBUG="1")
     process = subprocess.Popen(

@@ -12,13 +12,11 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from countries.models import Agency, Country
-from jpoa.celery import app
 from operations import models as om
 from operations.demo import demo_load
 from reporting import rollups
 from reporting.metrics import METRICS
 from reporting.models import CountryTotal, PendingRollup, RollupRun
-from tests.conftest import require_broker
 
 # ---------------------------------------------------------------------------------------------
 # The expected totals, written by hand in SQL (independent of the registry's ORM expressions)
@@ -237,9 +235,8 @@ def test_the_rollup_command_rebuilds_and_verifies(demo, capsys):
 
 
 @pytest.fixture
-def eager_demo(db, django_capture_on_commit_callbacks, monkeypatch):
+def eager_demo(db, django_capture_on_commit_callbacks):
     """The demo as if committed: its announcements sent, its totals rolled up (tasks in-process)."""
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
     with django_capture_on_commit_callbacks(execute=True):
         demo_load()
 
@@ -315,11 +312,7 @@ def test_a_rolled_back_edit_queues_nothing_and_later_edits_still_do(
 
 
 @pytest.mark.worker
-def test_an_officers_edit_reaches_the_totals_through_the_real_worker(client, celery_worker_queue,
-                                                                    monkeypatch):
-    require_broker()
-    monkeypatch.setitem(app.conf, "task_default_queue", celery_worker_queue)
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
+def test_an_officers_edit_reaches_the_totals_through_the_real_worker(client, celery_worker_queue):
     demo_load()
     rollups.rollup()
     before = thai_arrests()
