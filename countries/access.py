@@ -176,6 +176,14 @@ def agencies_visible(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(country_id__in=scope.record_country_ids)
 
 
+def countries_visible(user, queryset: QuerySet) -> QuerySet:
+    """Countries whose records the user reads (for the record list's country filter)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    return queryset.filter(pk__in=scope.record_country_ids)
+
+
 def agencies_for_entry(user, queryset: QuerySet) -> QuerySet:
     """Agencies the user may enter records for: an officer's own, a focal point's country's."""
     scope = scope_for(user)
@@ -231,6 +239,24 @@ def can_view_regional_totals(user) -> bool:
     """Totals cross borders: anyone with a membership (or an administrator) sees them."""
     scope = scope_for(user)
     return scope.is_superuser or scope.has_membership
+
+
+def is_own_country(user, country_id: int) -> bool:
+    """The user works for the country (an officer or focal point there)."""
+    return country_id in scope_for(user).record_country_ids
+
+
+def can_read_country_records(user, country_id: int | None) -> bool:
+    """The user reads the country's records (None: every country's), for drill-down links."""
+    return scope_for(user).is_superuser or is_own_country(user, country_id)
+
+
+def can_view_country_breakdown(user, country_id: int) -> bool:
+    """One country's own figures and charts: for its own people and for those who follow
+    every country (co-chairs, the secretariat, administrators). Totals per country are not
+    a breakdown: everyone with a membership sees them."""
+    scope = scope_for(user)
+    return bool(scope.roles & AGGREGATE_ROLES) or can_read_country_records(user, country_id)
 
 
 def returns_visible(user, queryset: QuerySet) -> QuerySet:

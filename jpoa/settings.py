@@ -150,6 +150,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
+# The dashboard's cache. Shared (Redis) in production so that every web process sees one copy;
+# a per-process memory cache otherwise (still correct: keys carry the latest roll-up's time).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://jpoa")}
+CACHES["default"].setdefault("KEY_PREFIX", "jpoa")
+
 # --------------------------------------------------------------------------------------------
 # Celery: a real broker when CELERY_BROKER_URL is set, otherwise tasks run in-process
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from countries import access
-from countries.models import Agency
+from countries.models import Agency, Country
 
 from .models import Sector
 from .records import RecordKind
@@ -29,12 +29,19 @@ class RecordFilter(django_filters.FilterSet):
     occurred_to = django_filters.DateFilter(
         field_name="occurred_on", lookup_expr="lte", label=_("To"), widget=DATE_WIDGET
     )
+    country = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.none(), to_field_name="code", label=_("Country"),
+        empty_label=_("All countries"),
+    )
     agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.none(), label=_("Agency"), empty_label=_("All agencies")
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["country"].queryset = access.countries_visible(
+            user, Country.objects.all()
+        ).order_by("name")
         self.filters["agency"].queryset = access.agencies_visible(
             user, Agency.objects.select_related("country")
         ).order_by("country__name", "name")

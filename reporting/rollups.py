@@ -15,6 +15,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .dashboard import bump_dashboard_version
 from .metrics import METRICS, TOTAL, Metric
 from .models import CountryTotal, RollupRun
 
@@ -101,6 +102,7 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
     run.finished_at = timezone.now()
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.save(update_fields=["outcome", "rows", "finished_at", "duration_ms"])
+    bump_dashboard_version()  # cached dashboards are out of date
     return run
 
 

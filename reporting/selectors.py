@@ -1,9 +1,10 @@
 """Reads that add records up for pages, and the country returns shaped for their pages."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from operations.models import CountryReturn, CountryReturnEvent, JointOperation,
 from operations.records import KINDS, RecordKind
 
 from .metrics import HEADLINE_METRICS, Metric
+from .models import CountryTotal, PendingRollup, RollupRun
 
 
 @dataclass(frozen=True)
@@ -311,3 +313,100 @@ def return_timeline(*, country_return: CountryReturn) -> list[TimelineEntry]:
         ))
         previous = event.state
     return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard: CountryTotal and the roll-up's state, never the records
+# ---------------------------------------------------------------------------------------------
+
+
+def dashboard_joint_operations() -> list[JointOperation]:
+    """Every joint operation, newest first (the dashboard's filter)."""
+    return list(JointOperation.objects.order_by("-starts_on", "-pk"))
+
+
+def dashboard_operations(*, joint_operation: JointOperation) -> list[Operation]:
+    """The country operations of a joint operation, with their countries, by country name."""
+    return list(
+        Operation.objects.filter(joint_operation=joint_operation)
+        .select_related("country")
+        .order_by("country__name", "pk")
+    )
+
+
+def dashboard_return_states(*, joint_operation: JointOperation) -> dict[int, str]:
+    """Country id -> state of its return; a country without a return row is open."""
+    return dict(
+        CountryReturn.objects.filter(joint_operation=joint_operation)
+        .order_by()
+        .values_list("country_id", "state")
+    )
+
+
+def dashboard_return_country_ids(*, user, joint_operation: JointOperation) -> frozenset[int]:
+    """Countries whose return page the user may open (the links of the per-country table)."""
+    return frozenset(
+        access.returns_visible(user, Operation.objects.filter(joint_operation=joint_operation))
+        .order_by()
+        .values_list("country_id", flat=True)
+    )
+
+
+def country_total_rows(*, joint_operation_id: int) -> list[tuple[int, str, str, str, int]]:
+    """Every (country id, metric, dimension, member, value) of a joint operation: one query."""
+    return list(
+        CountryTotal.objects.filter(joint_operation_id=joint_operation_id)
+        .order_by()
+        .values_list("country_id", "metric", "dimension", "member", "value")
+    )
+
+
+@dataclass(frozen=True)
+class RollupState:
+    """How fresh a joint operation's totals are."""
+
+    last_updated: dt.datetime | None  # the latest successful run covering it; None: never
+    pending_country_ids: frozenset[int]  # records changed, totals not yet redone
+    failed_country_ids: frozenset[int]  # the latest run for the country failed
+    failed_everything: bool  # the latest run of the whole joint operation (or of all) failed
+
+    @property
+    def is_stale(self) -> bool:
+        return (self.last_updated is None or bool(self.pending_country_ids)
+                or bool(self.failed_country_ids) or self.failed_everything)
+
+
+def rollup_state(*, joint_operation: JointOperation) -> RollupState:
+    """The roll-up's state for a joint operation, in two queries whatever the number of runs.
+
+    A failed run no longer counts once a later successful run covers its scope (the same
+    country again, the whole joint operation, or the nightly rebuild of everything).
+    """
+    covering = Q(joint_operation_id=joint_operation.pk) | Q(joint_operation__isnull=True)
+    latest = list(  # the latest finished run of each scope: DISTINCT ON (joint op, country)
+        RollupRun.objects.filter(covering, finished_at__isnull=False)
+        .exclude(outcome=RollupRun.Outcome.RUNNING)
+        .order_by("joint_operation_id", "country_id", F("finished_at").desc())
+        .distinct("joint_operation_id", "country_id")
+        .values_list("joint_operation_id", "country_id", "outcome", "finished_at")
+    )
+    succeeded = [(jo, c, at) for jo, c, outcome, at in latest
+                 if outcome == RollupRun.Outcome.SUCCEEDED]
+
+    def repaired(failed_jo, failed_country, failed_at) -> bool:
+        return any(
+            at > failed_at and (jo is None or (jo == failed_jo and c in (None, failed_country)))
+            for jo, c, at in succeeded
+        )
+
+    failed = [(jo, c) for jo, c, outcome, at in latest
+              if outcome == RollupRun.Outcome.FAILED and not repaired(jo, c, at)]
+    pending = PendingRollup.objects.filter(joint_operation=joint_operation).values_list(
+        "country_id", flat=True
+    )
+    return RollupState(
+        last_updated=max((at for *_, at in succeeded), default=None),
+        pending_country_ids=frozenset(pending),
+        failed_country_ids=frozenset(c for _, c in failed if c is not None),
+        failed_everything=any(c is None for _, c in failed),
+    )

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "reporting"
 urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("returns/", views.return_list, name="return_list"),
     path("returns/<slug:joint_operation>/<str:country>/", views.return_detail, name="return_detail"),
     path("returns/<slug:joint_operation>/<str:country>/submit/", views.return_submit,

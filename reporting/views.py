@@ -12,6 +12,7 @@ from operations.forms import add_service_errors
 from operations.models import CountryReturn
 from operations.selectors import joint_operation_current
 
+from . import dashboard as dashboards
 from . import selectors
 from .forms import ReturnReopenForm, ReturnSubmitForm
 
@@ -56,6 +57,17 @@ def home(request):
             "return_states": return_states,
         },
     )
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    """Regional totals for everyone with a role; drill-down only to records the user reads."""
+    if not access.can_view_regional_totals(request.user):
+        return render(request, "reporting/no_membership.html")
+    return render(request, "reporting/dashboard.html", {
+        "dashboard": dashboards.build(user=request.user, params=request.GET),
+    })
 
 
 # ---------------------------------------------------------------------------------------------

@@ -334,6 +334,17 @@ def _return_list(world):
             Case("returns", "DELETE", url, members(405))]
 
 
+def _dashboard(world):
+    # Totals cross borders: every member sees the page (no_membership: the "no role" page).
+    url = reverse("reporting:dashboard")
+    return [Case("dashboard", "GET", url, members(200)),
+            Case("dashboard of another country", "GET", f"{url}?country=AUS&sector=fishing",
+                 members(200)),
+            Case("dashboard of an unknown operation", "GET", f"{url}?joint_operation=no-such",
+                 members(200)),
+            Case("dashboard", "POST", url, members(405))]
+
+
 def _return_detail(world):
     return [
         Case("return own", "GET", _return_url("return_detail", "THA"),
@@ -417,6 +428,7 @@ MATRIX: dict[str, RouteCases] = {
     "operations:share_revoke": _share_revoke,
     "audit_log": _audit_log,
     "reporting:return_list": _return_list,
+    "reporting:dashboard": _dashboard,
     "reporting:return_detail": _return_detail,
     "reporting:return_submit": _return_submit,
     "reporting:return_accept": _return_accept,

@@ -1,0 +1,450 @@
+"""The regional dashboard: its filters, figures, per-country table and charts, from CountryTotal.
+
+It never reads the records. The totals of a joint operation are read in one query and cached
+under a key holding a version number the roll-up bumps (``bump_dashboard_version``); everything
+the page shows is shaped from them in Python, so the page costs the same few queries whatever
+the number of countries and records.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from countries import access
+from countries.models import Country
+from operations.models import CountryReturn, JointOperation, Sector
+from operations.records import KINDS_BY_MODEL
+
+from . import selectors
+from .metrics import (
+    AGE_BAND,
+    EXPLOITATION,
+    HEADLINE_METRICS,
+    OFFICER_CATEGORY,
+    SECTOR,
+    SEX,
+    WEEK,
+    Dimension,
+    Metric,
+)
+
+VERSION_KEY = "dashboard:version"
+CACHE_SECONDS = 15 * 60
+# The statement rounds these figures down: "over 70 bilateral and international enquiries".
+ROUNDED_IN_STATEMENT = frozenset({"enquiries"})
+
+Totals = dict[tuple[int, str, str, str], int]  # (country id, metric, dimension, member) -> value
+
+# ---------------------------------------------------------------------------------------------
+# The cache
+# ---------------------------------------------------------------------------------------------
+
+
+def dashboard_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Start from the clock, not 1: entries of an evicted earlier version are never reused.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
+def bump_dashboard_version() -> None:
+    """Called by the roll-up after a successful run: every cached dashboard is out of date."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new value will do
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def country_totals(*, joint_operation: JointOperation, last_updated: dt.datetime | None) -> Totals:
+    """The joint operation's CountryTotal rows as a dict, from the cache or in one query.
+
+    The key also holds the time of the latest successful run, so totals cached between a bump
+    and the run's commit, or by a process whose cache did not see the bump (a per-process
+    cache), are never served after that run.
+    """
+    stamp = int(last_updated.timestamp() * 1_000_000) if last_updated else 0
+    key = f"dashboard:{dashboard_version()}:totals:{joint_operation.pk}:{stamp}"
+    totals = cache.get(key)
+    if totals is None:
+        totals = {
+            (country_id, metric, dimension, member): value
+            for country_id, metric, dimension, member, value in selectors.country_total_rows(
+                joint_operation_id=joint_operation.pk
+            )
+        }
+        cache.set(key, totals, CACHE_SECONDS)
+    return totals
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def statement_figure(value: int) -> str:
+    """A figure as the statement words it: "over 70" for 73 (round down to ten from 20 on).
+
+    Figures under 20 and whole tens stay exact: "over 70" would be wrong for exactly 70.
+    """
+    if value < 20 or value % 10 == 0:
+        return str(value)
+    return str(_("over %(figure)s") % {"figure": value // 10 * 10})
+
+
+def _records_url(metric: Metric, joint_operation: JointOperation, country: Country | None,
+                 sector: str) -> str:
+    """The record list behind a figure: its type, the period, the country and sector chosen."""
+    kind = KINDS_BY_MODEL[metric.model]
+    query = {"occurred_from": joint_operation.starts_on.isoformat(),
+             "occurred_to": joint_operation.ends_on.isoformat()}
+    if country is not None:
+        query["country"] = country.code
+    if sector and kind.has_sector:
+        query["sector"] = sector
+    return f"{reverse('operations:record_list', args=[kind.slug])}?{urlencode(query)}"
+
+
+def _has_sector(metric: Metric) -> bool:
+    return SECTOR in metric.dimensions
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------------------------
+
+
+class DashboardFilterForm(forms.Form):
+    joint_operation = forms.ChoiceField(label=_("Joint operation"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False,
+        choices=[("", _("All sectors")), *((k, v) for k, v in Sector.choices)],
+    )
+
+    def __init__(self, data, *, joint_operations, countries):
+        super().__init__(data, auto_id="filter_%s")
+        self.fields["joint_operation"].choices = [(j.slug, j.name) for j in joint_operations]
+        self.fields["country"].choices = [
+            ("", _("All countries (regional)")), *((c.code, c.name) for c in countries)
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# What the page shows
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeadlineFigure:
+    metric: Metric
+    provisional: int | None  # None: not recorded by sector, and a sector is chosen
+    accepted: int | None
+    statement: str  # the figure as the statement words it
+    records_url: str  # "" when the user may not read every record behind it
+
+
+@dataclass(frozen=True)
+class Cell:
+    metric: Metric
+    value: int | None
+    records_url: str
+
+
+@dataclass(frozen=True)
+class CountryRow:
+    country: Country
+    state: str
+    state_label: str
+    cells: list[Cell]
+    return_url: str  # "" when the user does not follow that country's return
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    values: list[int | None]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart and its table: the same labels and series feed both."""
+
+    id: str
+    title: str
+    label_heading: str  # the table's first column: country, sector, week...
+    labels: list[str]
+    series: list[Series]
+    kind: str = "bar"
+    horizontal: bool = True
+    selectable: bool = False  # the figure shown follows the page's "figure" choice
+    note: str = ""  # shown under the title (a filter this chart cannot follow)
+    missing_note: str = ""  # shown instead of the chart for a figure it does not have
+
+    @property
+    def script_id(self) -> str:
+        return f"chart-data-{self.id}"
+
+    @property
+    def rows(self) -> list[tuple[str, list[int | None]]]:
+        return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
+
+    @property
+    def data(self) -> dict:
+        return {
+            "kind": self.kind, "horizontal": self.horizontal, "selectable": self.selectable,
+            "labels": [str(label) for label in self.labels],
+            "series": [{"key": s.key, "label": str(s.label), "data": s.values} for s in self.series],
+            "missingNote": str(self.missing_note),
+        }
+
+
+@dataclass
+class Dashboard:
+    joint_operation: JointOperation | None
+    form: DashboardFilterForm | None = None
+    country: Country | None = None  # the country chosen; None: regional
+    sector: str = ""
+    sector_label: str = ""
+    countries: list[Country] = field(default_factory=list)  # with an operation, by name
+    accepted_count: int = 0
+    state: selectors.RollupState | None = None
+    pending_names: list[str] = field(default_factory=list)
+    failed_names: list[str] = field(default_factory=list)
+    figures: list[HeadlineFigure] = field(default_factory=list)
+    rows: list[CountryRow] = field(default_factory=list)
+    totals_row: list[int | None] = field(default_factory=list)
+    accepted_row: list[int | None] = field(default_factory=list)
+    own_countries: list[CountryRow] = field(default_factory=list)  # officers' own countries
+    charts: list[Chart] = field(default_factory=list)
+    metrics: tuple[Metric, ...] = HEADLINE_METRICS
+
+    @property
+    def country_row(self) -> CountryRow | None:
+        """The chosen country's row of the per-country table."""
+        return next((row for row in self.rows if row.selected), None)
+
+
+def _default_joint_operation(joint_operations: list[JointOperation]) -> JointOperation | None:
+    # As on the overview: the most recent joint operation that is not still being planned.
+    return next((j for j in joint_operations if j.status != JointOperation.Status.PLANNING),
+                joint_operations[0] if joint_operations else None)
+
+
+def build(*, user, params) -> Dashboard:
+    """The dashboard for ``user`` with the filters in ``params`` (a QueryDict)."""
+    joint_operations = selectors.dashboard_joint_operations()
+    by_slug = {j.slug: j for j in joint_operations}
+    joint_operation = by_slug.get(params.get("joint_operation", "")) or _default_joint_operation(
+        joint_operations)
+    if joint_operation is None:
+        return Dashboard(joint_operation=None)
+
+    operations = selectors.dashboard_operations(joint_operation=joint_operation)
+    countries = [operation.country for operation in operations]
+    choosable = [c for c in countries if access.can_view_country_breakdown(user, c.pk)]
+    data = params.copy()
+    if not data.get("joint_operation"):
+        data["joint_operation"] = joint_operation.slug
+    form = DashboardFilterForm(data, joint_operations=joint_operations, countries=choosable)
+    form.is_valid()  # an invalid choice is reported beside its field and not applied
+    country = next((c for c in choosable if c.code == form.cleaned_data.get("country")), None)
+    sector = form.cleaned_data.get("sector") or ""
+
+    state = selectors.rollup_state(joint_operation=joint_operation)
+    totals = country_totals(joint_operation=joint_operation, last_updated=state.last_updated)
+    return_states = selectors.dashboard_return_states(joint_operation=joint_operation)
+    return_ids = selectors.dashboard_return_country_ids(user=user, joint_operation=joint_operation)
+    state_labels = dict(CountryReturn.State.choices)
+    accepted_ids = {c.pk for c in countries
+                    if return_states.get(c.pk) == CountryReturn.State.ACCEPTED}
+
+    def readable(country_: Country | None) -> bool:
+        return access.can_read_country_records(user, country_.pk if country_ else None)
+
+    def value(country_id: int, metric: Metric) -> int | None:
+        if not sector:
+            return totals.get((country_id, metric.key, "", ""), 0)
+        if not _has_sector(metric):
+            return None
+        return totals.get((country_id, metric.key, SECTOR.key, sector), 0)
+
+    def total(country_ids, metric: Metric) -> int | None:
+        if sector and not _has_sector(metric):
+            return None
+        return sum(value(c, metric) for c in country_ids)
+
+    in_scope = [country] if country else countries
+    scope_ids = [c.pk for c in in_scope]
+    figures = [
+        HeadlineFigure(
+            metric=metric,
+            provisional=(provisional := total(scope_ids, metric)),
+            accepted=total([c for c in scope_ids if c in accepted_ids], metric),
+            statement=(statement_figure(provisional)
+                       if metric.key in ROUNDED_IN_STATEMENT and provisional is not None
+                       else str(provisional if provisional is not None else "—")),
+            records_url=(
+                _records_url(metric, joint_operation, country, sector)
+                if provisional is not None and readable(country)
+                else ""
+            ),
+        )
+        for metric in HEADLINE_METRICS
+    ]
+
+    rows = []
+    for c in countries:
+        state_ = return_states.get(c.pk, CountryReturn.State.OPEN)
+        rows.append(CountryRow(
+            country=c, state=state_, state_label=state_labels[state_],
+            cells=[
+                Cell(metric=metric, value=(v := value(c.pk, metric)),
+                     records_url=(_records_url(metric, joint_operation, c, sector)
+                                  if v is not None and readable(c) else ""))
+                for metric in HEADLINE_METRICS
+            ],
+            return_url=(reverse("reporting:return_detail", args=[joint_operation.slug, c.code])
+                        if c.pk in return_ids else ""),
+            selected=c == country,
+        ))
+
+    names = {c.pk: c.name for c in countries}
+    return Dashboard(
+        joint_operation=joint_operation,
+        form=form,
+        country=country,
+        sector=sector,
+        sector_label=dict(Sector.choices).get(sector, ""),
+        countries=countries,
+        accepted_count=len(accepted_ids),
+        state=state,
+        pending_names=sorted(names.get(i, "?") for i in state.pending_country_ids),
+        failed_names=sorted(names.get(i, "?") for i in state.failed_country_ids),
+        figures=figures,
+        rows=rows,
+        totals_row=[total([c.pk for c in countries], m) for m in HEADLINE_METRICS],
+        accepted_row=[total(accepted_ids, m) for m in HEADLINE_METRICS],
+        own_countries=[row for row in rows if access.is_own_country(user, row.country.pk)],
+        charts=_charts(joint_operation=joint_operation, totals=totals, countries=countries,
+                       scope_ids=scope_ids, sector=sector, country_chosen=country is not None,
+                       value=value),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+# ---------------------------------------------------------------------------------------------
+
+NOT_RECORDED = pgettext_lazy("dimension member", "Not recorded")
+
+
+def _members(dimension: Dimension, totals: Totals, scope_ids, metric_keys) -> list[str]:
+    """The dimension's fixed members, then any other member found in the totals."""
+    fixed = [member for member, _label in dimension.choices]
+    found = sorted({member for (c, m, d, member), v in totals.items()
+                    if d == dimension.key and m in metric_keys and c in scope_ids and v}
+                   - set(fixed))
+    return fixed + found
+
+
+def _breakdown(totals: Totals, scope_ids, metric: Metric, dimension: Dimension,
+               members: list[str]) -> list[int]:
+    return [sum(totals.get((c, metric.key, dimension.key, member), 0) for c in scope_ids)
+            for member in members]
+
+
+def _member_label(dimension: Dimension, member: str) -> str:
+    return dimension.member_label(member) if member else NOT_RECORDED
+
+
+def _weeks(joint_operation: JointOperation, totals: Totals, scope_ids) -> list[dt.date]:
+    """The Monday of every week of the period, plus any other week the totals hold."""
+    monday = joint_operation.starts_on - dt.timedelta(days=joint_operation.starts_on.weekday())
+    weeks = set()
+    while monday <= joint_operation.ends_on:
+        weeks.add(monday)
+        monday += dt.timedelta(days=7)
+    for (c, _m, d, member), v in totals.items():
+        if d == WEEK.key and c in scope_ids and v:
+            try:
+                weeks.add(dt.date.fromisoformat(member))
+            except ValueError:
+                continue
+    return sorted(weeks)
+
+
+def _charts(*, joint_operation, totals, countries, scope_ids, sector, country_chosen,
+            value) -> list[Chart]:
+    metrics = HEADLINE_METRICS
+    by_key = {m.key: m for m in metrics}
+    all_sectors_note = (
+        _("For all sectors: this breakdown is not recorded by sector.") if sector else ""
+    )
+    sector_metrics = [m for m in metrics if _has_sector(m)]
+    sectors = _members(SECTOR, totals, scope_ids, {m.key for m in sector_metrics})
+    if "" not in sectors and any(
+        totals.get((c, m.key, SECTOR.key, ""), 0) for c in scope_ids for m in sector_metrics
+    ):
+        sectors.append("")
+    weeks = _weeks(joint_operation, totals, scope_ids)
+    victims, officers = by_key["victims_assisted"], by_key["officers_trained"]
+    categories = [member for member, _label in OFFICER_CATEGORY.choices]
+
+    def single(id_, title, heading, dimension, metric, members=None):
+        members = members if members is not None else _members(
+            dimension, totals, scope_ids, {metric.key})
+        return Chart(
+            id=id_, title=title, label_heading=heading,
+            labels=[_member_label(dimension, m) for m in members],
+            series=[Series(metric.key, metric.label,
+                           _breakdown(totals, scope_ids, metric, dimension, members))],
+            note=all_sectors_note,
+        )
+
+    return [
+        Chart(
+            id="by-country", title=_("By country"), label_heading=_("Country"),
+            labels=[c.name for c in countries],
+            series=[Series(m.key, m.label, [value(c.pk, m) for c in countries]) for m in metrics],
+            selectable=True,
+            note=_("Every country, whichever country is chosen above.") if country_chosen else "",
+            missing_note=_("This figure is not recorded by sector."),
+        ),
+        Chart(
+            id="by-sector", title=_("By sector"), label_heading=_("Sector"),
+            labels=[_member_label(SECTOR, s) for s in sectors],
+            series=[Series(m.key, m.label, _breakdown(totals, scope_ids, m, SECTOR, sectors))
+                    for m in sector_metrics],
+            selectable=True,
+            note=_("Every sector, whichever sector is chosen above.") if sector else "",
+            missing_note=_("This figure is not recorded by sector."),
+        ),
+        Chart(
+            id="by-week", title=_("By week"), label_heading=_("Week starting"),
+            labels=[date_format(week, "j M") for week in weeks],
+            series=[Series(m.key, m.label,
+                           _breakdown(totals, scope_ids, m, WEEK, [w.isoformat() for w in weeks]))
+                    for m in metrics],
+            horizontal=False, selectable=True, note=all_sectors_note,
+        ),
+        single("victims-exploitation", _("Trafficked persons assisted, by exploitation type"),
+               EXPLOITATION.label, EXPLOITATION, victims),
+        single("victims-sex", _("Trafficked persons assisted, by sex"), SEX.label, SEX, victims),
+        single("victims-age", _("Trafficked persons assisted, by age band"), AGE_BAND.label,
+               AGE_BAND, victims),
+        single("officers-category", _("Officers trained, by category"), OFFICER_CATEGORY.label,
+               OFFICER_CATEGORY, officers, members=categories),
+    ]
