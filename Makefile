@@ -35,7 +35,7 @@ run: $(STAMP)
 	@trap '$(BIN)/python -m jpoa.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; then \
 	  if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory browsers; \
 	  else echo "note: /usr/bin/chromium is missing and you are not root;" \
 	            "browser tests will be skipped (run 'sudo make browsers')."; fi; \
@@ -52,12 +52,16 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(BIN)/celery -A jpoa beat -l info
 
+# Chromium for the browser tests; Pango and fonts for WeasyPrint's PDF debrief packs;
+# poppler-utils (pdftotext) to read them back in tests.
+SYSTEM_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 browsers:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
-	  echo "chromium and chromedriver already installed"; \
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && [ -x /usr/bin/pdftotext ] \
+	    && ldconfig -p | grep -q libpangoft2; then \
+	  echo "chromium, pango and poppler already installed"; \
 	else \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y --no-install-recommends chromium chromium-driver; \
+	    apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES); \
 	fi
 
 clean:

@@ -177,7 +177,12 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=1, minute=30)},
     "rollup-nightly-verify": {"task": "reporting.rollup_verify",
                               "schedule": crontab(hour=2, minute=30)},
+    "exports-purge-expired": {"task": "reporting.purge_expired_exports",
+                              "schedule": crontab(minute=15)},
 }
+# Debrief exports: files are deleted this many hours after they are made (the job stays, as
+# the log of who exported what).
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=72)
 
 # --------------------------------------------------------------------------------------------
 # REST framework
