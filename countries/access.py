@@ -259,6 +259,26 @@ def can_view_country_breakdown(user, country_id: int) -> bool:
     return bool(scope.roles & AGGREGATE_ROLES) or can_read_country_records(user, country_id)
 
 
+def can_export(user, *, profile: str, country_id: int | None) -> bool:
+    """Debrief exports: a region's (``country_id`` None) for those who follow every country;
+    one country's for its own people too. The public profile (a media release) is for the
+    co-chairs, the secretariat, administrators and a country's focal point — not officers."""
+    scope = scope_for(user)
+    follows_every_country = scope.is_superuser or bool(scope.roles & AGGREGATE_ROLES)
+    if country_id is None:
+        return follows_every_country
+    if profile == "public":
+        return follows_every_country or country_id in scope.focal_country_ids
+    return follows_every_country or country_id in scope.record_country_ids
+
+
+def exports_visible(user, queryset: QuerySet) -> QuerySet:
+    """Export jobs a user sees and downloads: only their own (administrators included)."""
+    if not can_view_regional_totals(user):
+        return queryset.none()
+    return queryset.filter(requested_by=user)
+
+
 def returns_visible(user, queryset: QuerySet) -> QuerySet:
     """Country returns (state and totals) a user follows: their own country's; the
     co-chairs, the secretariat and administrators follow every country's."""

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -114,6 +114,15 @@ class JointOperation(models.Model):
         Country, through="Participation", related_name="joint_operations", blank=True
     )
     description = models.TextField(_("description"), blank=True)
+    classification = models.CharField(
+        _("classification"), max_length=80, default="RESTRICTED",
+        help_text=_("Printed at the top and bottom of every page of the debrief pack."),
+    )
+    public_threshold = models.PositiveSmallIntegerField(
+        _("public threshold"), default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_("In exports for the public, a figure below this is shown as \"<N\"."),
+    )
 
     class Meta:
         ordering = ["-starts_on"]

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -24,7 +24,7 @@ from countries.models import Country
 from operations.models import CountryReturn, JointOperation, Sector
 from operations.records import KINDS_BY_MODEL
 
-from . import selectors
+from . import selectors, statement
 from .metrics import (
     AGE_BAND,
     EXPLOITATION,
@@ -39,8 +39,6 @@ from .metrics import (
 
 VERSION_KEY = "dashboard:version"
 CACHE_SECONDS = 15 * 60
-# The statement rounds these figures down: "over 70 bilateral and international enquiries".
-ROUNDED_IN_STATEMENT = frozenset({"enquiries"})
 
 Totals = dict[tuple[int, str, str, str], int]  # (country id, metric, dimension, member) -> value
 
@@ -93,13 +91,10 @@ def country_totals(*, joint_operation: JointOperation, last_updated: dt.datetime
 
 
 def statement_figure(value: int) -> str:
-    """A figure as the statement words it: "over 70" for 73 (round down to ten from 20 on).
-
-    Figures under 20 and whole tens stay exact: "over 70" would be wrong for exactly 70.
-    """
-    if value < 20 or value % 10 == 0:
-        return str(value)
-    return str(_("over %(figure)s") % {"figure": value // 10 * 10})
+    """A figure in digits, rounded as the statement rounds it: "over 70" for 73."""
+    base = statement.rounded_down(value)
+    return str(value) if base == value else str(statement.OVER % {"n": number_format(
+        base, force_grouping=True)})
 
 
 def _records_url(metric: Metric, joint_operation: JointOperation, country: Country | None,
@@ -294,7 +289,7 @@ def build(*, user, params) -> Dashboard:
             provisional=(provisional := total(scope_ids, metric)),
             accepted=total([c for c in scope_ids if c in accepted_ids], metric),
             statement=(statement_figure(provisional)
-                       if metric.key in ROUNDED_IN_STATEMENT and provisional is not None
+                       if metric.key in statement.ROUNDED_IN_2015 and provisional is not None
                        else str(provisional if provisional is not None else "—")),
             records_url=(
                 _records_url(metric, joint_operation, country, sector)
@@ -351,7 +346,7 @@ def build(*, user, params) -> Dashboard:
 NOT_RECORDED = pgettext_lazy("dimension member", "Not recorded")
 
 
-def _members(dimension: Dimension, totals: Totals, scope_ids, metric_keys) -> list[str]:
+def dimension_members(dimension: Dimension, totals: Totals, scope_ids, metric_keys) -> list[str]:
     """The dimension's fixed members, then any other member found in the totals."""
     fixed = [member for member, _label in dimension.choices]
     found = sorted({member for (c, m, d, member), v in totals.items()
@@ -366,11 +361,11 @@ def _breakdown(totals: Totals, scope_ids, metric: Metric, dimension: Dimension,
             for member in members]
 
 
-def _member_label(dimension: Dimension, member: str) -> str:
+def member_label(dimension: Dimension, member: str) -> str:
     return dimension.member_label(member) if member else NOT_RECORDED
 
 
-def _weeks(joint_operation: JointOperation, totals: Totals, scope_ids) -> list[dt.date]:
+def period_weeks(joint_operation: JointOperation, totals: Totals, scope_ids) -> list[dt.date]:
     """The Monday of every week of the period, plus any other week the totals hold."""
     monday = joint_operation.starts_on - dt.timedelta(days=joint_operation.starts_on.weekday())
     weeks = set()
@@ -394,21 +389,21 @@ def _charts(*, joint_operation, totals, countries, scope_ids, sector, country_ch
         _("For all sectors: this breakdown is not recorded by sector.") if sector else ""
     )
     sector_metrics = [m for m in metrics if _has_sector(m)]
-    sectors = _members(SECTOR, totals, scope_ids, {m.key for m in sector_metrics})
+    sectors = dimension_members(SECTOR, totals, scope_ids, {m.key for m in sector_metrics})
     if "" not in sectors and any(
         totals.get((c, m.key, SECTOR.key, ""), 0) for c in scope_ids for m in sector_metrics
     ):
         sectors.append("")
-    weeks = _weeks(joint_operation, totals, scope_ids)
+    weeks = period_weeks(joint_operation, totals, scope_ids)
     victims, officers = by_key["victims_assisted"], by_key["officers_trained"]
     categories = [member for member, _label in OFFICER_CATEGORY.choices]
 
     def single(id_, title, heading, dimension, metric, members=None):
-        members = members if members is not None else _members(
+        members = members if members is not None else dimension_members(
             dimension, totals, scope_ids, {metric.key})
         return Chart(
             id=id_, title=title, label_heading=heading,
-            labels=[_member_label(dimension, m) for m in members],
+            labels=[member_label(dimension, m) for m in members],
             series=[Series(metric.key, metric.label,
                            _breakdown(totals, scope_ids, metric, dimension, members))],
             note=all_sectors_note,
@@ -425,7 +420,7 @@ def _charts(*, joint_operation, totals, countries, scope_ids, sector, country_ch
         ),
         Chart(
             id="by-sector", title=_("By sector"), label_heading=_("Sector"),
-            labels=[_member_label(SECTOR, s) for s in sectors],
+            labels=[member_label(SECTOR, s) for s in sectors],
             series=[Series(m.key, m.label, _breakdown(totals, scope_ids, m, SECTOR, sectors))
                     for m in sector_metrics],
             selectable=True,

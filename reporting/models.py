@@ -1,6 +1,8 @@
 """What the records add up to: the roll-up's totals and the log of its runs."""
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,3 +93,77 @@ class PendingRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.joint_operation_id}/{self.country_id} since {self.requested_at:%H:%M:%S}"
+
+
+class ExportJob(models.Model):
+    """One debrief export: asked for, made (by a worker or on the spot), downloaded, expired.
+
+    The row outlives its file: it is the log of who exported what, in which profile, when.
+    """
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV (per-country figures)")
+        XLSX = "xlsx", _("Excel workbook")
+        PDF = "pdf", _("PDF debrief pack")
+        TEXT = "text", _("Statement text")
+
+    class Profile(models.TextChoices):
+        RESTRICTED = "restricted", _("Restricted: exact figures, for participants")
+        PUBLIC = "public", _("Public: for a media release")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being made")
+        SUCCEEDED = "succeeded", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("Portal")
+        COMMAND = "command", _("Command line")
+        API = "api", _("API")
+
+    joint_operation = models.ForeignKey(JointOperation, on_delete=models.PROTECT,
+                                        related_name="export_jobs")
+    # The one country exported; empty: every country of the joint operation (the region).
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    format = models.CharField(_("format"), max_length=8, choices=Format)
+    profile = models.CharField(_("profile"), max_length=16, choices=Profile,
+                               default=Profile.RESTRICTED)
+    rounded = ArrayField(models.CharField(max_length=40), default=list, blank=True,
+                         verbose_name=_("figures rounded down"))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.BigIntegerField(_("size in bytes"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    source = models.CharField(_("source"), max_length=16, choices=Source, default=Source.PAGE)
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("file deleted after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"]),
+            models.Index(fields=["expires_at"], condition=~models.Q(file=""),
+                         name="export_job_file_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100),
+                                   name="export_job_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} · {self.joint_operation} · {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.EXPIRED)

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from countries import access
-from countries.models import Agency
+from countries.models import Agency, Country
 from countries.selectors import usernames
 from operations.models import CountryReturn, CountryReturnEvent, JointOperation, Operation
 from operations.records import KINDS, RecordKind
@@ -323,6 +323,11 @@ def return_timeline(*, country_return: CountryReturn) -> list[TimelineEntry]:
 def dashboard_joint_operations() -> list[JointOperation]:
     """Every joint operation, newest first (the dashboard's filter)."""
     return list(JointOperation.objects.order_by("-starts_on", "-pk"))
+
+
+def taking_part_countries() -> list[Country]:
+    """Countries with an operation in any joint operation, by name (the export form)."""
+    return list(Country.objects.filter(operations__isnull=False).distinct().order_by("name"))
 
 
 def dashboard_operations(*, joint_operation: JointOperation) -> list[Operation]:

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection
 
 from operations.models import JointOperation
 
-from . import rollups
+from . import export_jobs, rollups
 from .models import PendingRollup
 from .selectors import headline_figures
 
@@ -59,6 +59,21 @@ def rollup_all() -> int:
 def rollup_verify() -> int:
     """Compare CountryTotal with the records; every difference is logged as an error."""
     return len(rollups.verify())
+
+
+@shared_task(name="reporting.run_export", bind=True, **TASK_OPTIONS)
+def run_export_task(self, job_id: int) -> str:
+    """Make one export's file (see ``export_jobs.run_export``); returns the job's status."""
+    job = export_jobs.run_export(job_id, final_attempt=self.request.retries >= self.max_retries)
+    return job.status if job else "skipped"
+
+
+@shared_task(name="reporting.purge_expired_exports", **TASK_OPTIONS)
+def purge_expired_exports() -> int:
+    purged = export_jobs.purge_expired()
+    if purged:
+        logger.info("deleted the files of %d expired exports", purged)
+    return purged
 
 
 @shared_task(name="reporting.regional_totals")

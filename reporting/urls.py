@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "reporting"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("exports/<int:pk>/retry/", export_views.export_retry, name="export_retry"),
     path("returns/", views.return_list, name="return_list"),
     path("returns/<slug:joint_operation>/<str:country>/", views.return_detail, name="return_detail"),
     path("returns/<slug:joint_operation>/<str:country>/submit/", views.return_submit,

@@ -59,6 +59,13 @@ def require_broker() -> str:
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Files the tests make (exports) go to a temporary folder, not var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def tasks_in_process(monkeypatch):
     """Tasks queued by a test run in-process, so no test leaves messages on the real broker.
 
@@ -84,7 +91,7 @@ def celery_worker_queue(transactional_db, monkeypatch):
     monkeypatch.setitem(app.conf, "task_always_eager", False)
     monkeypatch.setitem(app.conf, "task_default_queue", queue)
     env = dict(os.environ, DATABASE_URL=database_url_for_subprocess(), CELERY_BROKER_URL=broker,
-               DEBUG="1")
+               DEBUG="1", MEDIA_ROOT=settings.MEDIA_ROOT)
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "jpoa", "worker", "--pool=solo", "--concurrency=1",
          "-Q", queue, "--without-heartbeat", "--without-mingle", "--without-gossip", "-l", "warning"],

@@ -432,7 +432,7 @@ def test_before_any_rollup_the_page_says_the_figures_are_not_added_up(client, de
 
 @pytest.mark.parametrize("value, expected", [
     (0, "0"), (7, "7"), (19, "19"), (20, "20"), (23, "over 20"), (70, "70"), (73, "over 70"),
-    (485, "over 480"), (1204, "over 1200"),
+    (485, "over 480"), (1204, "over 1,200"),
 ])
 def test_statement_figure(value, expected):
     assert statement_figure(value) == expected

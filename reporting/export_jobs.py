@@ -1,0 +1,121 @@
+"""Export jobs: the only code that creates, runs and expires ``ExportJob`` rows and their files.
+
+A job is asked for (``request_export``), made by a worker (``run_export``: the file is written
+to a temporary file and saved only when whole, so a killed worker leaves no half file, and a
+redelivered job simply starts again), downloaded by whoever asked, and its file deleted when it
+expires (``purge_expired``). Exports made on the spot (a streamed CSV, the command line) are
+logged as finished jobs without a file (``log_export``). The rows stay: they are the log.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from countries import access
+from countries.models import Country
+from operations.models import JointOperation
+
+from . import exports
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+
+def request_export(*, user, joint_operation: JointOperation, country: Country | None, fmt: str,
+                   profile: str, rounded, source: str = ExportJob.Source.PAGE) -> ExportJob:
+    """Record the request and queue its job once the request's transaction commits."""
+    if not access.can_export(user, profile=profile, country_id=country.pk if country else None):
+        raise PermissionDenied("This export is not open to you.")
+    job = ExportJob.objects.create(
+        joint_operation=joint_operation, country=country, format=fmt, profile=profile,
+        rounded=sorted(rounded), requested_by=user, source=source,
+    )
+    from .tasks import run_export_task
+
+    transaction.on_commit(lambda: run_export_task.delay(job.pk))
+    return job
+
+
+def retry_export(*, user, job: ExportJob) -> ExportJob:
+    """Ask again for a failed (or expired) export with the same choices."""
+    return request_export(user=user, joint_operation=job.joint_operation, country=job.country,
+                          fmt=job.format, profile=job.profile, rounded=job.rounded)
+
+
+def log_export(*, user, joint_operation: JointOperation, country: Country | None, fmt: str,
+               profile: str, rounded, source: str) -> ExportJob:
+    """Log an export made on the spot (streamed CSV, command line) as a finished job."""
+    now = timezone.now()
+    return ExportJob.objects.create(
+        joint_operation=joint_operation, country=country, format=fmt, profile=profile,
+        rounded=sorted(rounded), requested_by=user, source=source,
+        status=ExportJob.Status.SUCCEEDED, progress=100, started_at=now, finished_at=now,
+    )
+
+
+def _set_progress(job_id: int, percent: int) -> None:
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+        progress=max(0, min(percent, 99)))
+
+
+def run_export(job_id: int, *, final_attempt: bool = True) -> ExportJob | None:
+    """Make the job's file. Safe to run again: a finished job is left alone, a running one
+    (its worker died) starts from the beginning."""
+    claimed = ExportJob.objects.filter(
+        pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+    ).update(status=ExportJob.Status.RUNNING, progress=0, started_at=timezone.now(), error="")
+    if not claimed:
+        return None
+    job = ExportJob.objects.select_related("joint_operation", "country").get(pk=job_id)
+    try:
+        data = exports.debrief(job.joint_operation, country=job.country, profile=job.profile,
+                               rounded=job.rounded)
+        name = exports.filename(data, job.format)
+        with tempfile.TemporaryFile() as scratch:
+            exports.WRITERS[job.format](data, scratch, lambda p: _set_progress(job.pk, p))
+            scratch.seek(0)
+            with transaction.atomic():
+                job.file.save(name, File(scratch), save=False)
+                job.filename = name
+                job.size = job.file.size
+                job.status = ExportJob.Status.SUCCEEDED
+                job.progress = 100
+                job.finished_at = timezone.now()
+                job.expires_at = job.finished_at + dt.timedelta(
+                    hours=settings.EXPORT_RETENTION_HOURS)
+                job.save()
+    except DatabaseError:
+        if not final_attempt:  # the database is away for a moment: the task retries
+            ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.QUEUED)
+            raise
+        mark_failed(job_id, "The database could not be reached.")
+        raise
+    except Exception as error:  # a bug or bad data: retrying would fail the same way
+        logger.exception("export %s failed", job_id)
+        mark_failed(job_id, f"{type(error).__name__}: {error}")
+        return None
+    return job
+
+
+def mark_failed(job_id: int, error: str) -> None:
+    ExportJob.objects.filter(pk=job_id).exclude(status=ExportJob.Status.SUCCEEDED).update(
+        status=ExportJob.Status.FAILED, finished_at=timezone.now(), error=error[:2000])
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Delete the files of expired exports; the jobs stay, marked expired. Returns how many."""
+    now = now or timezone.now()
+    purged = 0
+    for job in ExportJob.objects.filter(expires_at__lte=now).exclude(file=""):
+        job.file.delete(save=False)
+        job.status = ExportJob.Status.EXPIRED
+        job.save(update_fields=["file", "status"])
+        purged += 1
+    return purged

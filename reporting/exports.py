@@ -1,0 +1,391 @@
+"""The debrief statistics: one joint operation's figures, shaped once, written as CSV, XLSX,
+PDF or the statement text.
+
+Everything comes from CountryTotal through the metric registry (``debrief`` reads it in one
+query), never from the records. Two profiles:
+
+- restricted (participants): exact figures and every breakdown;
+- public (a media release): figures below the joint operation's threshold (default 5) are
+  shown as "<5" — regional totals included — and no breakdown is exported, since a breakdown
+  of a handful of victims by sex, age or exploitation could single one out. Where one country's
+  figure is hidden and the total is not, the next-smallest figure is withheld too ("*"), or the
+  total minus the others would give it away.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from countries.models import Country
+from operations.models import CountryReturn, JointOperation
+
+from . import selectors, statement
+from .dashboard import dimension_members, member_label, period_weeks
+from .metrics import DIMENSIONS, HEADLINE_METRICS, METRICS, WEEK, Dimension, Metric
+from .models import ExportJob
+
+WITHHELD = "*"
+Progress = Callable[[int], None]
+
+
+def _no_progress(percent: int) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One dimension: for each metric that has it, a row per country and the regional row."""
+
+    dimension: Dimension
+    members: list[str]
+    labels: list[str]
+    # (metric, country or None for the region, a value per member, the row's total)
+    rows: list[tuple[Metric, Country | None, list[int], int]]
+
+
+@dataclass
+class Debrief:
+    joint_operation: JointOperation
+    profile: str
+    countries: list[Country]  # exported, by name
+    country: Country | None  # the one country asked for; None: the region
+    rounded: frozenset[str]
+    totals: dict[tuple[int, str, str, str], int]
+    return_states: dict[int, str]
+    generated_at: dt.datetime
+    metrics: tuple[Metric, ...] = METRICS
+    statement: statement.Statement | None = None
+    breakdowns: list[Breakdown] = field(default_factory=list)
+
+    @property
+    def is_public(self) -> bool:
+        return self.profile == ExportJob.Profile.PUBLIC
+
+    @property
+    def profile_label(self) -> str:
+        return str(ExportJob.Profile(self.profile).label)
+
+    @property
+    def threshold(self) -> int | None:
+        return self.joint_operation.public_threshold if self.is_public else None
+
+    @property
+    def classification(self) -> str:
+        return str(_("PUBLIC")) if self.is_public else self.joint_operation.classification
+
+    @property
+    def accepted_ids(self) -> set[int]:
+        return {c.pk for c in self.countries
+                if self.return_states.get(c.pk) == CountryReturn.State.ACCEPTED}
+
+    def value(self, country: Country, metric: Metric) -> int:
+        return self.totals.get((country.pk, metric.key, "", ""), 0)
+
+    def regional(self, metric: Metric, *, accepted_only: bool = False) -> int:
+        accepted = self.accepted_ids
+        return sum(self.value(c, metric) for c in self.countries
+                   if not accepted_only or c.pk in accepted)
+
+    def return_state_label(self, country: Country) -> str:
+        state = self.return_states.get(country.pk, CountryReturn.State.OPEN)
+        return str(CountryReturn.State(state).label)
+
+    # -- what is printed -------------------------------------------------------------------
+
+    def shown(self, value: int) -> int | str:
+        """A figure on its own (a regional total): exact, or "<5" in the public profile."""
+        threshold = self.threshold
+        return f"<{threshold}" if threshold is not None and value < threshold else value
+
+    def column(self, metric: Metric) -> dict[int, int | str]:
+        """Country id -> the figure printed for ``metric``, with secondary suppression."""
+        values = {c.pk: self.value(c, metric) for c in self.countries}
+        threshold = self.threshold
+        if threshold is None:
+            return dict(values)
+        hidden = {pk for pk, v in values.items() if v < threshold}
+        printed: dict[int, int | str] = {
+            pk: (f"<{threshold}" if pk in hidden else v) for pk, v in values.items()}
+        total_printed = not isinstance(self.shown(sum(values.values())), str)
+        if len(hidden) == 1 and len(values) > 1 and total_printed:
+            smallest = min((pk for pk in values if pk not in hidden), key=lambda pk: values[pk])
+            printed[smallest] = WITHHELD
+        return printed
+
+    def table(self) -> list[tuple[Country, list[int | str], str]]:
+        """The per-country table as printed: country, a figure per metric, return state."""
+        columns = [self.column(m) for m in self.metrics]
+        return [(c, [column[c.pk] for column in columns], self.return_state_label(c))
+                for c in self.countries]
+
+    def summary(self) -> list[tuple[Metric, int | str, int | str]]:
+        """Metric, regional figure (all entered), regional figure (accepted returns only)."""
+        return [(m, self.shown(self.regional(m)), self.shown(self.regional(m, accepted_only=True)))
+                for m in self.metrics]
+
+    @property
+    def has_withheld(self) -> bool:
+        return any(WITHHELD in figures for _c, figures, _s in self.table())
+
+
+def debrief(joint_operation: JointOperation, *, country: Country | None = None,
+            profile: str = ExportJob.Profile.RESTRICTED,
+            rounded=statement.ROUNDED_IN_2015) -> Debrief:
+    """The debrief statistics of ``joint_operation`` (one country's or the region's)."""
+    operations = selectors.dashboard_operations(joint_operation=joint_operation)
+    countries = [o.country for o in operations if country is None or o.country_id == country.pk]
+    totals = {
+        (country_id, metric, dimension, member): value
+        for country_id, metric, dimension, member, value in selectors.country_total_rows(
+            joint_operation_id=joint_operation.pk)
+    }
+    data = Debrief(
+        joint_operation=joint_operation, profile=profile, countries=countries, country=country,
+        rounded=frozenset(rounded), totals=totals,
+        return_states=selectors.dashboard_return_states(joint_operation=joint_operation),
+        generated_at=timezone.now(),
+    )
+    figures = {m.key: data.regional(m) for m in METRICS}
+    data.statement = statement.statement(
+        figures, countries=[c.name for c in countries], rounded=data.rounded,
+        threshold=data.threshold)
+    if not data.is_public:
+        data.breakdowns = _breakdowns(data)
+    return data
+
+
+def _breakdowns(data: Debrief) -> list[Breakdown]:
+    ids = [c.pk for c in data.countries]
+    found = []
+    for dimension in DIMENSIONS.values():
+        metrics = [m for m in data.metrics if dimension in m.dimensions]
+        if not metrics:
+            continue
+        if dimension is WEEK:
+            members = [w.isoformat() for w in period_weeks(data.joint_operation, data.totals, ids)]
+            labels = [date_format(dt.date.fromisoformat(w), "j M Y") for w in members]
+        else:
+            members = dimension_members(dimension, data.totals, ids, {m.key for m in metrics})
+            if any(data.totals.get((c, m.key, dimension.key, ""), 0) for c in ids for m in metrics):
+                members = [*members, ""] if "" not in members else members
+            labels = [str(member_label(dimension, member)) for member in members]
+        rows = []
+        for metric in metrics:
+            per_country = []
+            for c in data.countries:
+                values = [data.totals.get((c.pk, metric.key, dimension.key, member), 0)
+                          for member in members]
+                per_country.append((metric, c, values, sum(values)))
+            region = [sum(row[2][i] for row in per_country) for i in range(len(members))]
+            rows += [*per_country, (metric, None, region, sum(region))]
+        found.append(Breakdown(dimension=dimension, members=members, labels=labels, rows=rows))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# File names
+# ---------------------------------------------------------------------------------------------
+
+EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "pdf": "pdf", "text": "txt"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "text": "text/plain; charset=utf-8",
+}
+
+
+def filename(data: Debrief, fmt: str) -> str:
+    """e.g. "jpoa-2015-debrief-region-restricted-20151030.xlsx"."""
+    where = data.country.code if data.country else "region"
+    stamp = data.generated_at.strftime("%Y%m%d-%H%M")
+    return f"{data.joint_operation.slug}-debrief-{where}-{data.profile}-{stamp}.{EXTENSIONS[fmt]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV: one row per country and metric
+# ---------------------------------------------------------------------------------------------
+
+CSV_HEADER = ["joint_operation", "country_code", "country", "metric", "metric_label", "value",
+              "return_state"]
+
+
+def csv_rows(data: Debrief) -> Iterator[list]:
+    yield CSV_HEADER
+    columns = {m.key: data.column(m) for m in data.metrics}
+    for country in data.countries:
+        state = data.return_states.get(country.pk, CountryReturn.State.OPEN)
+        for metric in data.metrics:
+            yield [data.joint_operation.slug, country.code, country.name, metric.key,
+                   str(metric.label), columns[metric.key][country.pk], state]
+
+
+class _Line:
+    """A file-like object whose write returns what it was given: csv rows as strings."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(data: Debrief) -> Iterator[str]:
+    """The CSV, line by line (for a streaming response)."""
+    writer = csv.writer(_Line())
+    for row in csv_rows(data):
+        yield writer.writerow(row)
+
+
+def write_csv(data: Debrief, stream, progress: Progress = _no_progress) -> None:
+    for line in csv_lines(data):
+        stream.write(line.encode())
+    progress(100)
+
+
+def write_text(data: Debrief, stream, progress: Progress = _no_progress) -> None:
+    stream.write(data.statement.text.encode())
+    progress(100)
+
+
+# ---------------------------------------------------------------------------------------------
+# XLSX: summary, per country, one sheet per breakdown (write-only: rows go straight to disk)
+# ---------------------------------------------------------------------------------------------
+
+NUMBER_FORMAT = "#,##0"
+
+
+def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header(sheet, *titles):
+        cells = []
+        for title in titles:
+            cell = WriteOnlyCell(sheet, value=str(title))
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cells.append(cell)
+        return cells
+
+    def number(sheet, value):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, int):
+            cell.number_format = NUMBER_FORMAT
+        else:
+            cell.alignment = Alignment(horizontal="right")
+        return cell
+
+    # Summary: the statement, then the regional figures
+    summary = book.create_sheet(str(_("Summary")))
+    summary.column_dimensions["A"].width = 44
+    summary.column_dimensions["B"].width = 18
+    summary.column_dimensions["C"].width = 18
+    summary.freeze_panes = "A2"
+    summary.append(header(summary, data.joint_operation.name, data.classification))
+    summary.append([str(_("Generated")), data.generated_at.strftime("%Y-%m-%d %H:%M UTC")])
+    summary.append([str(_("Profile")), data.profile_label])
+    summary.append([])
+    summary.append([data.statement.intro])
+    for item in data.statement.items:
+        summary.append([f"– {item}"])
+    summary.append([])
+    summary.append(header(summary, _("Figure"), _("All entered"), _("Returns accepted")))
+    for metric, provisional, accepted in data.summary():
+        summary.append([str(metric.label), number(summary, provisional), number(summary, accepted)])
+    progress(20)
+
+    # Per country
+    sheet = book.create_sheet(str(_("By country")))
+    sheet.freeze_panes = "C2"
+    sheet.column_dimensions["A"].width = 8
+    sheet.column_dimensions["B"].width = 20
+    sheet.append(header(sheet, _("Code"), _("Country"), *(m.label for m in data.metrics),
+                        _("Return")))
+    for country, figures, state in data.table():
+        sheet.append([country.code, country.name, *(number(sheet, v) for v in figures), state])
+    sheet.append([*header(sheet, "", _("All countries")),
+                  *(number(sheet, data.shown(data.regional(m))) for m in data.metrics)])
+    if data.has_withheld:
+        sheet.append([])
+        sheet.append(["*", str(WITHHELD_NOTE % {"n": data.threshold})])
+    progress(40)
+
+    # One sheet per breakdown (restricted only)
+    for i, breakdown in enumerate(data.breakdowns):
+        sheet = book.create_sheet(str(_("By %(dimension)s") % {
+            "dimension": str(breakdown.dimension.label).lower()})[:31])
+        sheet.freeze_panes = "C2"
+        sheet.column_dimensions["A"].width = 32
+        sheet.column_dimensions["B"].width = 20
+        sheet.append(header(sheet, _("Figure"), _("Country"), *breakdown.labels, _("Total")))
+        for metric, country, values, total in breakdown.rows:
+            where = country.name if country else str(_("All countries"))
+            row = [str(metric.label), where, *(number(sheet, v) for v in values),
+                   number(sheet, total)]
+            sheet.append(row if country else [WriteOnlyCell(sheet, value=row[0]),
+                                              *header(sheet, where), *row[2:]])
+        progress(40 + 55 * (i + 1) // max(len(data.breakdowns), 1))
+    book.save(stream)
+    progress(100)
+
+
+WITHHELD_NOTE = _("Withheld so that a figure below %(n)s cannot be worked out from the total.")
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF: the printable debrief pack (WeasyPrint)
+# ---------------------------------------------------------------------------------------------
+
+
+def write_pdf(data: Debrief, stream, progress: Progress = _no_progress) -> None:
+    from weasyprint import HTML
+
+    from .charts import bar_chart
+
+    charts = [bar_chart(str(_("%(figure)s by country") % {"figure": m.label}),
+                        [(c.name, data.column(m)[c.pk]) for c in data.countries])
+              for m in HEADLINE_METRICS if len(data.countries) > 1]
+    for breakdown in data.breakdowns:  # restricted only
+        for metric, country, values, _total in breakdown.rows:
+            if country is None and breakdown.dimension.key in CHARTED_BREAKDOWNS.get(metric.key, ()):
+                charts.append(bar_chart(
+                    str(_("%(figure)s by %(dimension)s") % {
+                        "figure": metric.label, "dimension": str(breakdown.dimension.label).lower()}),
+                    list(zip(breakdown.labels, values, strict=True))))
+    progress(30)
+    html = render_to_string("reporting/debrief_pdf.html", {
+        "d": data, "charts": charts, "table": data.table(), "summary": data.summary(),
+        "regional_row": [data.shown(data.regional(m)) for m in data.metrics],
+        "withheld_note": WITHHELD_NOTE % {"n": data.threshold} if data.has_withheld else "",
+        "generated": date_format(timezone.localtime(data.generated_at), "j F Y, H:i T"),
+    })
+    progress(50)
+    HTML(string=html).write_pdf(stream)
+    progress(100)
+
+
+# The breakdowns the debrief pack draws as charts (the rest are in its tables and the XLSX).
+CHARTED_BREAKDOWNS = {
+    "victims_assisted": ("exploitation_type", "sex", "age_band"),
+    "officers_trained": ("officer_category",),
+    "enquiries": ("channel",),
+}
+
+WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf, "text": write_text}
+
+
+def render(data: Debrief, fmt: str, progress: Progress = _no_progress) -> bytes:
+    """The whole file in memory (the command line and tests; workers write to a file)."""
+    buffer = io.BytesIO()
+    WRITERS[fmt](data, buffer, progress)
+    return buffer.getvalue()
