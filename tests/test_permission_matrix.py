@@ -345,6 +345,61 @@ def _dashboard(world):
             Case("dashboard", "POST", url, members(405))]
 
 
+# Debrief exports: the region for those who follow every country; a job and its file only for
+# whoever asked for it (administrators included: nobody else's exports).
+REGION_EXPORTERS = ("co_chair", "secretariat", "admin")
+
+
+def _export_list(world):
+    url = reverse("reporting:export_list")
+    region = {"joint_operation": "jpoa-2015", "country": "", "format": "text",
+              "profile": "restricted", "rounded": ["enquiries"]}
+    thai = {**region, "country": "THA", "profile": "public"}
+    return [
+        Case("exports", "GET", url, members(200)),
+        Case("export the region", "POST", url,
+             members(400, no_membership=200, **dict.fromkeys(REGION_EXPORTERS, 302)), region),
+        Case("export Thailand for the public", "POST", url,
+             members(400, no_membership=200, focal_point=302,
+                     **dict.fromkeys(REGION_EXPORTERS, 302)), thai),
+        Case("exports", "DELETE", url, members(405)),
+    ]
+
+
+def _secretariat_export(world, status="succeeded"):
+    from django.core.files.base import ContentFile
+
+    from operations.models import JointOperation
+    from reporting.models import ExportJob
+
+    job = ExportJob.objects.create(
+        joint_operation=JointOperation.objects.get(slug="jpoa-2015"), format="text",
+        status=status, requested_by=world.users["secretariat"], filename="statement.txt")
+    if status == "succeeded":
+        job.file.save("statement.txt", ContentFile(b"In total"), save=True)
+    return job
+
+
+def _export_detail(world):
+    url = reverse("reporting:export_detail", args=[_secretariat_export(world).pk])
+    return [Case("export", "GET", url, members(404, secretariat=200)),
+            Case("export missing", "GET", reverse("reporting:export_detail", args=[MISSING_ID]),
+                 members(404)),
+            Case("export", "POST", url, members(405))]
+
+
+def _export_download(world):
+    url = reverse("reporting:export_download", args=[_secretariat_export(world).pk])
+    return [Case("export download", "GET", url, members(404, secretariat=200)),
+            Case("export download", "POST", url, members(405))]
+
+
+def _export_retry(world):
+    url = reverse("reporting:export_retry", args=[_secretariat_export(world, "failed").pk])
+    return [Case("export retry", "POST", url, members(404, secretariat=302)),
+            Case("export retry", "GET", url, members(405))]
+
+
 def _return_detail(world):
     return [
         Case("return own", "GET", _return_url("return_detail", "THA"),
@@ -429,6 +484,10 @@ MATRIX: dict[str, RouteCases] = {
     "audit_log": _audit_log,
     "reporting:return_list": _return_list,
     "reporting:dashboard": _dashboard,
+    "reporting:export_list": _export_list,
+    "reporting:export_detail": _export_detail,
+    "reporting:export_download": _export_download,
+    "reporting:export_retry": _export_retry,
     "reporting:return_detail": _return_detail,
     "reporting:return_submit": _return_submit,
     "reporting:return_accept": _return_accept,

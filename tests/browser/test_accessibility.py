@@ -23,7 +23,7 @@ FOCUS_OUTLINE = """() => { const s = getComputedStyle(document.activeElement);
 
 PAGES = ["/", "/records/arrests/", "/records/victims-assisted/", "/records/enquiries/",
          "/records/training-sessions/", "/records/arrests/import/", "/returns/",
-         "/returns/jpoa-2015/THA/", "/shares/", "/dashboard/"]
+         "/returns/jpoa-2015/THA/", "/shares/", "/dashboard/", "/exports/"]
 
 
 def test_every_page_labels_its_controls_and_has_unique_ids(browser_session):
