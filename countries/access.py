@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from guardian.utils import get_group_obj_perms_model
@@ -130,7 +131,17 @@ def records_visible(user, queryset: QuerySet) -> QuerySet:
     visible = Q(country_id__in=scope.record_country_ids)
     if scope.record_country_ids:
         visible |= Q(pk__in=shared_ids(user, queryset.model))
+        investigation = _investigation_model(queryset.model)
+        if investigation is not None:  # attributed to a joint investigation of theirs
+            visible |= Q(joint_investigation_id__in=shared_ids(user, investigation))
     return queryset.filter(visible)
+
+
+def _investigation_model(model: type[Model]) -> type[Model] | None:
+    try:
+        return model._meta.get_field("joint_investigation").related_model
+    except FieldDoesNotExist:
+        return None
 
 
 def records_changeable(user, queryset: QuerySet) -> QuerySet:
@@ -166,6 +177,71 @@ def get_changeable_or_404(user, queryset: QuerySet, **lookup) -> Model:
         return records_changeable(user, records_visible(user, queryset)).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such record.") from error
+
+
+# ---------------------------------------------------------------------------------------------
+# Joint investigations and networks (cross-border cooperation)
+# ---------------------------------------------------------------------------------------------
+# A member country's group holds guardian's view permission on the investigation; that one
+# grant shares the investigation's notes and the records attributed to it. Leaving removes it.
+
+
+def investigations_visible(user, queryset: QuerySet) -> QuerySet:
+    """Investigations the user's countries are members of, or invited to (to answer)."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    if not scope.record_country_ids:
+        return queryset.none()
+    invited = queryset.model.objects.filter(
+        members__country_id__in=scope.record_country_ids, members__state="invited"
+    ).values("pk")
+    return queryset.filter(Q(pk__in=shared_ids(user, queryset.model)) | Q(pk__in=invited))
+
+
+def is_investigation_member(user, investigation) -> bool:
+    """The user's country is a member now: it reads the notes and the attributed records."""
+    scope = scope_for(user)
+    return scope.is_superuser or shared_ids(user, type(investigation)).filter(
+        content_object_id=investigation.pk).exists()
+
+
+def member_country_ids(user, investigation) -> set[int]:
+    """The user's countries among the investigation's current members."""
+    return {m.country_id for m in investigation.members.all()
+            if m.state == "accepted" and m.country_id in scope_for(user).record_country_ids}
+
+
+def can_answer_for_country(user, country_id: int) -> bool:
+    """Accept, decline, leave, invite: a country's focal point speaks for it."""
+    return country_id in scope_for(user).focal_country_ids
+
+
+def can_propose_investigation(user) -> bool:
+    return bool(scope_for(user).focal_country_ids)
+
+
+def networks_visible(user, queryset: QuerySet) -> QuerySet:
+    """Networks the user's countries registered or were given, and those under a joint
+    investigation their country is a member of."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return queryset
+    if not scope.record_country_ids:
+        return queryset.none()
+    investigation = queryset.model._meta.get_field("investigations").related_model
+    ids = scope.record_country_ids
+    given = queryset.model.objects.filter(shared_with__in=ids).values("pk")
+    investigated = investigation.objects.filter(
+        pk__in=shared_ids(user, investigation)).values("network_id")
+    return queryset.filter(
+        Q(registered_by_id__in=ids) | Q(pk__in=given) | Q(pk__in=investigated))
+
+
+def can_change_network(user, network) -> bool:
+    """The registering country's people keep it up to date; its focal point gives it away."""
+    scope = scope_for(user)
+    return scope.is_superuser or network.registered_by_id in scope.record_country_ids
 
 
 def agencies_visible(user, queryset: QuerySet) -> QuerySet:

@@ -5,6 +5,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -294,6 +295,11 @@ class OutcomeRecord(models.Model):
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # A record attributed to a joint investigation is read by every member country.
+    joint_investigation = models.ForeignKey(
+        "JointInvestigation", verbose_name=_("joint investigation"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )
 
     # Label used in lists and exports ("arrests", "search warrants"...).
     record_label: str = ""
@@ -739,3 +745,160 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.kind}, {self.get_state_display()})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-border cooperation (statement paragraphs 11-14): networks and joint investigations
+# ---------------------------------------------------------------------------------------------
+
+
+@audited()
+class Network(models.Model):
+    """A people-smuggling or trafficking network (syndicate) a country has identified.
+
+    Seen by the country that registered it, the countries it was given to, and the members of a
+    joint investigation into it. Never names of people: modus operandi and reach only.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DISRUPTED = "disrupted", _("Disrupted")
+        DISMANTLED = "dismantled", _("Dismantled")
+        UNKNOWN = "unknown", _("Unknown")
+
+    name = models.CharField(_("name"), max_length=200)
+    aliases = ArrayField(models.CharField(max_length=200), verbose_name=_("also known as"),
+                         default=list, blank=True)
+    countries_active = models.ManyToManyField(Country, verbose_name=_("active in"),
+                                              related_name="+", blank=True)
+    crime_types = ChoiceArrayField(models.CharField(max_length=16, choices=CrimeType),
+                                   verbose_name=_("crime types"), default=list)
+    sectors = ChoiceArrayField(models.CharField(max_length=32, choices=Sector),
+                               verbose_name=_("sectors"), default=list, blank=True)
+    modus_operandi = models.TextField(_("modus operandi"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
+    registered_by = models.ForeignKey(Country, verbose_name=_("registered by"),
+                                      on_delete=models.PROTECT, related_name="+")
+    shared_with = models.ManyToManyField(Country, verbose_name=_("given to"), related_name="+",
+                                         blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@audited()
+class JointInvestigation(models.Model):
+    """Two or more countries investigating one network over a period (paragraph 13).
+
+    The lead country proposes and invites; each invited country accepts or declines through its
+    focal point. Accepted members' country groups hold guardian's view permission on the
+    investigation: that grant is what shares its notes and the records attributed to it.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("Under way")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.PROTECT,
+                                related_name="investigations")
+    lead_country = models.ForeignKey(Country, verbose_name=_("lead country"),
+                                     on_delete=models.PROTECT, related_name="+")
+    joint_operation = models.ForeignKey(JointOperation, verbose_name=_("joint operation"),
+                                        on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(_("status"), max_length=16, choices=Status,
+                              default=Status.PROPOSED)
+    purpose = models.TextField(_("purpose"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("joint investigation")
+        verbose_name_plural = _("joint investigations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="joint_investigation_period_ordered",
+                violation_error_message=_("The period must end on or after its start date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@audited()
+class InvestigationMember(models.Model):
+    """A country's place in a joint investigation: invited, then accepted or declined; left."""
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Member")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left")
+
+    investigation = models.ForeignKey(JointInvestigation, on_delete=models.CASCADE,
+                                      related_name="members")
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
+                                related_name="+")
+    state = models.CharField(_("state"), max_length=16, choices=State, default=State.INVITED)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["investigation", "country__name"]
+        verbose_name = _("member country")
+        verbose_name_plural = _("member countries")
+        constraints = [
+            models.UniqueConstraint(fields=["investigation", "country"],
+                                    name="investigation_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} · {self.get_state_display()}"
+
+
+@audited()
+class InvestigationNote(models.Model):
+    """A note in a joint investigation, read by every member country."""
+
+    investigation = models.ForeignKey(JointInvestigation, on_delete=models.CASCADE,
+                                      related_name="notes")
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
+                                related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("investigation note")
+        verbose_name_plural = _("investigation notes")
+
+    def __str__(self) -> str:
+        return f"note #{self.pk}"
+
+
+class JointInvestigationGroupObjectPermission(GroupObjectPermissionBase):
+    """Member countries' grants on an investigation (direct foreign key: one row per member)."""
+
+    content_object = models.ForeignKey(JointInvestigation, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import cooperation_views, import_views, views
 
 app_name = "operations"
 urlpatterns = [
@@ -18,5 +18,21 @@ urlpatterns = [
     path("records/<slug:kind>/import/template.xlsx", import_views.import_template_xlsx,
          name="import_template_xlsx"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("investigations/", cooperation_views.investigation_list, name="investigation_list"),
+    path("investigations/new/", cooperation_views.investigation_create,
+         name="investigation_create"),
+    path("investigations/<int:pk>/", cooperation_views.investigation_detail,
+         name="investigation_detail"),
+    path("investigations/<int:pk>/invite/", cooperation_views.member_invite, name="member_invite"),
+    path("investigations/<int:pk>/close/", cooperation_views.investigation_close,
+         name="investigation_close"),
+    path("investigations/members/<int:pk>/answer/", cooperation_views.member_respond,
+         name="member_respond"),
+    path("investigations/members/<int:pk>/leave/", cooperation_views.member_leave,
+         name="member_leave"),
+    path("networks/new/", cooperation_views.network_create, name="network_create"),
+    path("networks/<int:pk>/", cooperation_views.network_detail, name="network_detail"),
+    path("records/<slug:kind>/<int:pk>/investigation/", cooperation_views.record_attribute,
+         name="record_attribute"),
     path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

@@ -245,6 +245,7 @@ def _render_detail(request, kind, record, share_form, status=200):
         "shared_with_us": access.is_shared_with_user(request.user, record),
         "shares": selectors.record_shares(user=request.user, record=record),
         "share_form": share_form if can_share else None,
+        "investigations": selectors.attributable_investigations(user=request.user, record=record),
     }, status=status)
 
 

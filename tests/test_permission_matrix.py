@@ -5,6 +5,7 @@ cases tried is printed at the end of the run (see ``pytest_terminal_summary`` in
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from countries.models import Agency, Country, Membership, Role
-from operations.models import OUTCOME_MODELS
+from operations.models import OUTCOME_MODELS, ArrestRecord
 from operations.records import KINDS, KINDS_BY_MODEL
 from tests.counters import CASES
 from tests.world import MISSING_ID, World
@@ -400,6 +401,112 @@ def _export_retry(world):
             Case("export retry", "GET", url, members(405))]
 
 
+# Joint investigations: Thailand leads one with Malaysia, and has invited Australia. Thai users
+# see it (the administrator too); a Thai focal point speaks for Thailand; nobody else sees it.
+def _investigation(world):
+    from django.contrib.auth import get_user_model
+
+    from operations import cooperation
+    from operations.models import JointInvestigation
+
+    existing = JointInvestigation.objects.first()
+    if existing:
+        return existing
+    focal = world.users["focal_point"]
+    thailand, malaysia, australia = (Country.objects.get(code=c) for c in ("THA", "MYS", "AUS"))
+    network = cooperation.network_create(actor=focal, registered_by=thailand, countries_active=[],
+                                         data={"name": "Matrix network", "crime_types": ["smuggling"]})
+    investigation = cooperation.investigation_propose(
+        actor=focal, lead_country=thailand, network=network, title="Matrix investigation",
+        starts_on=dt.date(2015, 10, 1), ends_on=dt.date(2015, 12, 31), purpose="",
+        invited=[malaysia, australia])
+    cooperation.member_respond(actor=get_user_model().objects.get(username="focal.mys"),
+                               member=investigation.members.get(country=malaysia), accept=True)
+    return investigation
+
+
+THAI_FOCAL = {"focal_point": 302}
+
+
+def _investigation_list(world):
+    url = reverse("operations:investigation_list")
+    return [Case("investigations", "GET", url, members(200)),
+            Case("investigations", "POST", url, members(405))]
+
+
+def _investigation_create(world):
+    url = reverse("operations:investigation_create")
+    return [Case("propose investigation", "GET", url, members(404, focal_point=200)),
+            Case("propose investigation", "POST", url, members(404, focal_point=400), {})]
+
+
+def _investigation_detail(world):
+    url = reverse("operations:investigation_detail", args=[_investigation(world).pk])
+    # Australia is invited: its people see the title and members, to answer, and nothing else.
+    return [Case("investigation", "GET", url, readers(*THAI_READERS, "officer_foreign")),
+            Case("investigation note", "POST", url,
+                 members(404, **dict.fromkeys(THAI_READERS, 302)), {"text": "A note"}),
+            Case("investigation missing", "GET", reverse(
+                "operations:investigation_detail", args=[MISSING_ID]), members(404))]
+
+
+def _member_invite(world):
+    url = reverse("operations:member_invite", args=[_investigation(world).pk])
+    indonesia = Country.objects.get(code="IDN").pk
+    return [Case("invite", "POST", url, members(404, **THAI_FOCAL), {"country": indonesia}),
+            Case("invite", "GET", url, members(405))]
+
+
+def _investigation_close(world):
+    url = reverse("operations:investigation_close", args=[_investigation(world).pk])
+    return [Case("close investigation", "POST", url, members(404, **THAI_FOCAL)),
+            Case("close investigation", "GET", url, members(405))]
+
+
+def _member_respond(world):
+    invitation = _investigation(world).members.get(country__code="AUS")
+    url = reverse("operations:member_respond", args=[invitation.pk])
+    # Australia's officer sees the invitation but only its focal point answers it.
+    return [Case("answer invitation", "POST", url, members(404), {"answer": "accept"}),
+            Case("answer invitation", "GET", url, members(405))]
+
+
+def _member_leave(world):
+    lead = _investigation(world).members.get(country__code="THA")
+    url = reverse("operations:member_leave", args=[lead.pk])
+    # The lead cannot leave: its focal point is told why (a message, then the page).
+    return [Case("leave", "POST", url, members(404, **THAI_FOCAL)),
+            Case("leave", "GET", url, members(405))]
+
+
+def _network_create(world):
+    url = reverse("operations:network_create")
+    record_roles = ("officer", "officer_other_agency", "focal_point", "officer_foreign",
+                    "staff_officer")
+    return [Case("register network", "GET", url, members(404, **dict.fromkeys(record_roles, 200))),
+            Case("register network", "POST", url,
+                 members(404, **dict.fromkeys(record_roles, 400)), {})]
+
+
+def _network_detail(world):
+    url = reverse("operations:network_detail", args=[_investigation(world).network_id])
+    australia = Country.objects.get(code="AUS").pk
+    return [Case("network", "GET", url, readers(*THAI_READERS)),
+            Case("give network", "POST", url,
+                 readers(*THAI_READERS, status=403) | {"focal_point": 302},
+                 {"country": australia})]
+
+
+def _record_attribute(world):
+    investigation = _investigation(world)
+    record = ArrestRecord.objects.get(pk=world.own.pk)  # Thai, entered by RTP
+    url = reverse("operations:record_attribute", args=["arrests", record.pk])
+    data = {"joint_investigation": investigation.pk, "version": record.version}
+    return [Case("attribute record", "POST", url,
+                 members(404, officer=302, focal_point=302, staff_officer=302), data),
+            Case("attribute record", "GET", url, members(405))]
+
+
 def _return_detail(world):
     return [
         Case("return own", "GET", _return_url("return_detail", "THA"),
@@ -484,6 +591,16 @@ MATRIX: dict[str, RouteCases] = {
     "audit_log": _audit_log,
     "reporting:return_list": _return_list,
     "reporting:dashboard": _dashboard,
+    "operations:investigation_list": _investigation_list,
+    "operations:investigation_create": _investigation_create,
+    "operations:investigation_detail": _investigation_detail,
+    "operations:member_invite": _member_invite,
+    "operations:investigation_close": _investigation_close,
+    "operations:member_respond": _member_respond,
+    "operations:member_leave": _member_leave,
+    "operations:network_create": _network_create,
+    "operations:network_detail": _network_detail,
+    "operations:record_attribute": _record_attribute,
     "reporting:export_list": _export_list,
     "reporting:export_detail": _export_detail,
     "reporting:export_download": _export_download,

@@ -1,0 +1,207 @@
+"""The write path of cross-border cooperation: networks, joint investigations, their members,
+notes, and records attributed to an investigation.
+
+Membership is a guardian grant to the member country's group on the investigation: accepting
+assigns it, leaving removes it, in the same transaction as the state change, so access follows
+the state from the next request on. Every row here is audited (pghistory triggers).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from countries import access
+from countries.models import Country
+
+from .models import InvestigationMember, InvestigationNote, JointInvestigation, Network
+
+VIEW = "operations.view_jointinvestigation"
+Member = InvestigationMember.State
+
+
+def _grant(investigation: JointInvestigation, country: Country) -> None:
+    assign_perm(VIEW, access.country_group(country), investigation)
+
+
+def _revoke(investigation: JointInvestigation, country: Country) -> None:
+    remove_perm(VIEW, access.country_group(country), investigation)
+
+
+# ---------------------------------------------------------------------------------------------
+# Networks
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def network_create(*, actor, registered_by: Country, data: dict, countries_active) -> Network:
+    if registered_by.pk not in access.scope_for(actor).record_country_ids:
+        raise PermissionDenied(_("You can register networks only for your own country."))
+    network = Network(registered_by=registered_by, created_by=actor, **data)
+    network.full_clean()
+    network.save()
+    network.countries_active.set(countries_active)
+    return network
+
+
+@transaction.atomic
+def network_give(*, actor, network: Network, country: Country) -> None:
+    """Give the network to another country: it sees the network from now on."""
+    if not access.can_answer_for_country(actor, network.registered_by_id):
+        raise PermissionDenied(_("Only the registering country's focal point gives a network."))
+    if country.pk == network.registered_by_id:
+        raise ValidationError({"country": _("The network is already this country's.")})
+    network.shared_with.add(country)
+
+
+# ---------------------------------------------------------------------------------------------
+# Joint investigations and their members
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def investigation_propose(*, actor, lead_country: Country, network: Network, title: str,
+                          starts_on: dt.date, ends_on: dt.date, purpose: str,
+                          invited) -> JointInvestigation:
+    """The lead country proposes and invites; it is a member from the start."""
+    if not access.can_answer_for_country(actor, lead_country.pk):
+        raise PermissionDenied(_("Only a focal point proposes a joint investigation."))
+    if not access.networks_visible(actor, Network.objects.filter(pk=network.pk)).exists():
+        raise ValidationError({"network": _("Choose a network your country knows.")})
+    invited = [c for c in invited if c.pk != lead_country.pk]
+    if not invited:
+        raise ValidationError({"invited": _(
+            "Invite at least one other country: a joint investigation has two or more.")})
+    investigation = JointInvestigation(
+        title=title.strip(), network=network, lead_country=lead_country, starts_on=starts_on,
+        ends_on=ends_on, purpose=purpose.strip(), proposed_by=actor)
+    investigation.full_clean()
+    investigation.save()
+    InvestigationMember.objects.create(investigation=investigation, country=lead_country,
+                                       state=Member.ACCEPTED, changed_by=actor)
+    _grant(investigation, lead_country)
+    for country in invited:
+        InvestigationMember.objects.create(investigation=investigation, country=country,
+                                           changed_by=actor)
+    return investigation
+
+
+def _locked_member(member: InvestigationMember) -> InvestigationMember:
+    return InvestigationMember.objects.select_for_update().select_related(
+        "investigation", "country").get(pk=member.pk)
+
+
+@transaction.atomic
+def member_invite(*, actor, investigation: JointInvestigation, country: Country
+                  ) -> InvestigationMember:
+    """Invite a country, or invite again one that declined or left (rejoining)."""
+    if not access.can_answer_for_country(actor, investigation.lead_country_id):
+        raise PermissionDenied(_("Only the lead country's focal point invites countries."))
+    if investigation.status == JointInvestigation.Status.CLOSED:
+        raise ValidationError({"country": _("The investigation is closed.")})
+    member, created = InvestigationMember.objects.select_for_update().get_or_create(
+        investigation=investigation, country=country, defaults={"changed_by": actor})
+    if not created:
+        if member.state in (Member.INVITED, Member.ACCEPTED):
+            raise ValidationError({"country": _("%(country)s is already invited or a member.")
+                                   % {"country": country.name}})
+        member.state, member.changed_by = Member.INVITED, actor
+        member.save()
+    return member
+
+
+@transaction.atomic
+def member_respond(*, actor, member: InvestigationMember, accept: bool) -> InvestigationMember:
+    """The invited country's focal point accepts (access from now on) or declines."""
+    member = _locked_member(member)
+    if not access.can_answer_for_country(actor, member.country_id):
+        raise PermissionDenied(_("Only the invited country's focal point answers."))
+    if member.state != Member.INVITED:
+        raise ValidationError({"state": _("This invitation has already been answered.")})
+    member.state, member.changed_by = (Member.ACCEPTED if accept else Member.DECLINED), actor
+    member.save()
+    if accept:
+        _grant(member.investigation, member.country)
+        JointInvestigation.objects.filter(
+            pk=member.investigation_id, status=JointInvestigation.Status.PROPOSED
+        ).update(status=JointInvestigation.Status.ACTIVE)
+    return member
+
+
+@transaction.atomic
+def member_leave(*, actor, member: InvestigationMember) -> InvestigationMember:
+    """A member country leaves: it loses access to the notes and shared records at once."""
+    member = _locked_member(member)
+    if not access.can_answer_for_country(actor, member.country_id):
+        raise PermissionDenied(_("Only the country's focal point takes it out."))
+    if member.state != Member.ACCEPTED:
+        raise ValidationError({"state": _("Only a member can leave.")})
+    if member.country_id == member.investigation.lead_country_id:
+        raise ValidationError({"state": _("The lead country cannot leave; close the "
+                                          "investigation instead.")})
+    member.state, member.changed_by = Member.LEFT, actor
+    member.save()
+    _revoke(member.investigation, member.country)
+    return member
+
+
+@transaction.atomic
+def investigation_close(*, actor, investigation: JointInvestigation) -> JointInvestigation:
+    """Close it: members keep reading what was shared (the record of the work) but add nothing."""
+    if not access.can_answer_for_country(actor, investigation.lead_country_id):
+        raise PermissionDenied(_("Only the lead country's focal point closes it."))
+    investigation.status = JointInvestigation.Status.CLOSED
+    investigation.save(update_fields=["status"])
+    InvestigationMember.objects.filter(investigation=investigation, state=Member.INVITED).update(
+        state=Member.DECLINED)
+    return investigation
+
+
+# ---------------------------------------------------------------------------------------------
+# What members share
+# ---------------------------------------------------------------------------------------------
+
+
+def _writing_country(actor, investigation: JointInvestigation) -> int:
+    if investigation.status == JointInvestigation.Status.CLOSED:
+        raise ValidationError({"text": _("The investigation is closed.")})
+    countries = access.member_country_ids(actor, investigation)
+    if not countries:
+        raise PermissionDenied(_("Only member countries add to the investigation."))
+    return min(countries)
+
+
+@transaction.atomic
+def note_add(*, actor, investigation: JointInvestigation, text: str) -> InvestigationNote:
+    country_id = _writing_country(actor, investigation)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the note.")})
+    note = InvestigationNote(investigation=investigation, country_id=country_id, author=actor,
+                             text=text.strip())
+    note.full_clean()
+    note.save()
+    return note
+
+
+@transaction.atomic
+def record_attribute(*, actor, record, investigation: JointInvestigation | None, version: int):
+    """Attribute one of the actor's records to an investigation of their country (every member
+    then reads it), or take it back out (``investigation`` None)."""
+    from .services import RecordConflict
+
+    model = type(record)
+    locked = access.get_changeable_or_404(actor, model.objects.select_for_update(), pk=record.pk)
+    if locked.version != version:
+        raise RecordConflict(locked)
+    if investigation is not None:
+        _writing_country(actor, investigation)
+        if locked.country_id not in access.member_country_ids(actor, investigation):
+            raise ValidationError({"joint_investigation": _(
+                "The record's country is not a member of this investigation.")})
+    locked.joint_investigation = investigation
+    locked.version += 1
+    locked.save(update_fields=["joint_investigation", "version", "updated_at"])
+    return locked

@@ -1,0 +1,353 @@
+"""Pages of cross-border cooperation: networks, joint investigations, invitations and notes."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from countries import access
+from countries.models import Country
+
+from . import cooperation
+from .forms import add_service_errors
+from .models import (
+    CrimeType,
+    InvestigationMember,
+    InvestigationNote,
+    JointInvestigation,
+    Network,
+    Sector,
+)
+from .records import KINDS, kind_or_404
+from .services import RecordConflict
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _own_countries(user, *, focal=False):
+    scope = access.scope_for(user)
+    ids = scope.focal_country_ids if focal else scope.record_country_ids
+    return Country.objects.filter(pk__in=ids).order_by("name")
+
+
+class NetworkForm(forms.ModelForm):
+    registered_by = forms.ModelChoiceField(queryset=Country.objects.none(),
+                                           label=gettext_lazy("Registered by"))
+
+    class Meta:
+        model = Network
+        fields = ["name", "aliases", "registered_by", "countries_active", "crime_types",
+                  "sectors", "status", "modus_operandi"]
+        widgets = {"countries_active": forms.CheckboxSelectMultiple,
+                   "modus_operandi": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"aliases": gettext_lazy("Other names, separated by commas."),
+                      "modus_operandi": gettext_lazy(
+                          "How it works: routes, recruitment, documents. No names of victims.")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registered_by"].queryset = _own_countries(user)
+        self.fields["registered_by"].initial = self.fields["registered_by"].queryset.first()
+        self.fields["countries_active"].queryset = Country.objects.order_by("name")
+
+
+class ProposeForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    network = forms.ModelChoiceField(queryset=Network.objects.none(),
+                                     label=gettext_lazy("Network"))
+    lead_country = forms.ModelChoiceField(queryset=Country.objects.none(),
+                                          label=gettext_lazy("Lead country"))
+    starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE)
+    invited = forms.ModelMultipleChoiceField(
+        queryset=Country.objects.none(), label=gettext_lazy("Countries invited"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Each country's focal point accepts or declines."))
+    purpose = forms.CharField(label=gettext_lazy("Purpose"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
+        self.fields["lead_country"].queryset = _own_countries(user, focal=True)
+        self.fields["lead_country"].initial = self.fields["lead_country"].queryset.first()
+        self.fields["invited"].queryset = Country.objects.exclude(
+            pk__in=access.scope_for(user).focal_country_ids).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The period must end on or after its start date."))
+        return data
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=gettext_lazy("New note"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=gettext_lazy("Every member country reads it."))
+
+
+class InviteForm(forms.Form):
+    country = forms.ModelChoiceField(queryset=Country.objects.order_by("name"),
+                                     label=gettext_lazy("Invite a country"))
+
+
+class GiveForm(forms.Form):
+    country = forms.ModelChoiceField(queryset=Country.objects.order_by("name"),
+                                     label=gettext_lazy("Give this network to"))
+
+
+def _investigation_or_404(user, pk) -> JointInvestigation:
+    try:
+        return access.investigations_visible(
+            user, JointInvestigation.objects.select_related("network", "lead_country")
+        ).get(pk=pk)
+    except (JointInvestigation.DoesNotExist, ValueError) as missing:
+        raise Http404("No such investigation.") from missing
+
+
+def _network_or_404(user, pk) -> Network:
+    try:
+        return access.networks_visible(user, Network.objects.select_related("registered_by")
+                                       ).get(pk=pk)
+    except (Network.DoesNotExist, ValueError) as missing:
+        raise Http404("No such network.") from missing
+
+
+def _member_or_404(user, pk) -> InvestigationMember:
+    try:
+        member = InvestigationMember.objects.select_related("investigation").get(pk=pk)
+    except (InvestigationMember.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+    _investigation_or_404(user, member.investigation_id)  # 404 unless the user sees it
+    return member
+
+
+@login_required
+@require_safe
+def investigation_list(request):
+    scope = access.scope_for(request.user)
+    investigations = list(access.investigations_visible(
+        request.user, JointInvestigation.objects.select_related("network", "lead_country")
+    ).prefetch_related("members__country"))
+    invitations = [(i, m) for i in investigations for m in i.members.all()
+                   if m.state == InvestigationMember.State.INVITED
+                   and m.country_id in scope.record_country_ids]
+    return render(request, "operations/investigation_list.html", {
+        "investigations": [i for i in investigations if access.member_country_ids(request.user, i)
+                           or scope.is_superuser],
+        "invitations": invitations,
+        "networks": access.networks_visible(request.user, Network.objects.select_related(
+            "registered_by")),
+        "can_propose": access.can_propose_investigation(request.user),
+        "can_register": bool(scope.record_country_ids),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_create(request):
+    if not access.scope_for(request.user).record_country_ids:
+        raise Http404
+    form = NetworkForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items()
+                if k not in ("registered_by", "countries_active")}
+        try:
+            network = cooperation.network_create(
+                actor=request.user, registered_by=form.cleaned_data["registered_by"], data=data,
+                countries_active=form.cleaned_data["countries_active"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Network registered."))
+            return redirect("operations:network_detail", network.pk)
+    return render(request, "operations/network_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_detail(request, pk):
+    network = _network_or_404(request.user, pk)
+    form = GiveForm(request.POST if request.method == "POST" else None)
+    can_give = access.can_answer_for_country(request.user, network.registered_by_id)
+    if request.method == "POST":
+        if not can_give:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                cooperation.network_give(actor=request.user, network=network,
+                                         country=form.cleaned_data["country"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(country)s now sees this network.")
+                                 % {"country": form.cleaned_data["country"].name})
+                return redirect("operations:network_detail", network.pk)
+    investigations = access.investigations_visible(
+        request.user, network.investigations.select_related("lead_country"))
+    return render(request, "operations/network_detail.html", {
+        "network": network, "give_form": form if can_give else None,
+        "crime_types": [str(CrimeType(v).label) for v in network.crime_types],
+        "sectors": [str(Sector(v).label) for v in network.sectors],
+        "investigations": investigations,
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investigation_create(request):
+    if not access.can_propose_investigation(request.user):
+        raise Http404
+    form = ProposeForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            investigation = cooperation.investigation_propose(actor=request.user,
+                                                              **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Joint investigation proposed; the invited countries' "
+                                        "focal points are asked to accept."))
+            return redirect("operations:investigation_detail", investigation.pk)
+    return render(request, "operations/investigation_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+def _attributed_records(user, investigation):
+    found = []
+    for kind in KINDS:
+        records = access.records_visible(user, kind.model.objects.filter(
+            joint_investigation=investigation).select_related("country", "agency"))
+        found += [(kind, record) for record in records]
+    return sorted(found, key=lambda pair: (pair[1].occurred_on, pair[0].slug), reverse=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def investigation_detail(request, pk):
+    investigation = _investigation_or_404(request.user, pk)
+    member = access.is_investigation_member(request.user, investigation)
+    note_form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":  # a new note
+        if not member:
+            raise Http404
+        if note_form.is_valid():
+            try:
+                cooperation.note_add(actor=request.user, investigation=investigation,
+                                     text=note_form.cleaned_data["text"])
+            except (ValidationError, PermissionDenied) as error:
+                if isinstance(error, PermissionDenied):
+                    raise Http404 from error
+                add_service_errors(note_form, error)
+            else:
+                return redirect("operations:investigation_detail", investigation.pk)
+    members = list(investigation.members.select_related("country").order_by("country__name"))
+    lead_speaker = access.can_answer_for_country(request.user, investigation.lead_country_id)
+    return render(request, "operations/investigation_detail.html", {
+        "investigation": investigation,
+        "is_member": member,
+        "members": [(m, access.can_answer_for_country(request.user, m.country_id))
+                    for m in members],
+        "notes": (InvestigationNote.objects.filter(investigation=investigation)
+                  .select_related("country", "author") if member else []),
+        "records": _attributed_records(request.user, investigation) if member else [],
+        "note_form": note_form if member and investigation.status != "closed" else None,
+        "invite_form": InviteForm() if lead_speaker and investigation.status != "closed" else None,
+        "can_close": lead_speaker and investigation.status != "closed",
+    }, status=400 if note_form.errors else 200)
+
+
+def _service(request, call, investigation_id, success: str):
+    """Run a membership service; its refusal is a message on the investigation's page."""
+    try:
+        call()
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    if access.investigations_visible(request.user, JointInvestigation.objects.filter(
+            pk=investigation_id)).exists():
+        return redirect("operations:investigation_detail", investigation_id)
+    return redirect("operations:investigation_list")
+
+
+@login_required
+@require_POST
+def member_respond(request, pk):
+    member = _member_or_404(request.user, pk)
+    accept = request.POST.get("answer") == "accept"
+    return _service(request, lambda: cooperation.member_respond(
+        actor=request.user, member=member, accept=accept), member.investigation_id,
+        _("You joined the investigation.") if accept else _("You declined the invitation."))
+
+
+@login_required
+@require_POST
+def member_leave(request, pk):
+    member = _member_or_404(request.user, pk)
+    return _service(request, lambda: cooperation.member_leave(actor=request.user, member=member),
+                    member.investigation_id,
+                    _("%(country)s left the investigation.") % {"country": member.country.name})
+
+
+@login_required
+@require_POST
+def member_invite(request, pk):
+    investigation = _investigation_or_404(request.user, pk)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a country to invite."))
+        return redirect("operations:investigation_detail", investigation.pk)
+    return _service(request, lambda: cooperation.member_invite(
+        actor=request.user, investigation=investigation, country=form.cleaned_data["country"]),
+        investigation.pk, _("%(country)s is invited.") % {
+            "country": form.cleaned_data["country"].name})
+
+
+@login_required
+@require_POST
+def investigation_close(request, pk):
+    investigation = _investigation_or_404(request.user, pk)
+    return _service(request, lambda: cooperation.investigation_close(
+        actor=request.user, investigation=investigation), investigation.pk,
+        _("The investigation is closed."))
+
+
+@login_required
+@require_POST
+def record_attribute(request, kind, pk):
+    """Attribute a record to one of the user's country's investigations, or take it out."""
+    kind = kind_or_404(kind)
+    record = access.get_changeable_or_404(request.user, kind.model.objects.all(), pk=pk)
+    investigation = None
+    if request.POST.get("joint_investigation"):
+        investigation = _investigation_or_404(request.user, request.POST["joint_investigation"])
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        cooperation.record_attribute(actor=request.user, record=record,
+                                     investigation=investigation, version=version)
+    except RecordConflict:
+        messages.error(request, _("The record changed since you opened it; here it is as saved. "
+                                  "Choose again."))
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Shared with the investigation's members.") if investigation
+                         else _("No longer attributed to a joint investigation."))
+    return redirect("operations:record_detail", kind.slug, record.pk)
