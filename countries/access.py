@@ -134,7 +134,16 @@ def records_visible(user, queryset: QuerySet) -> QuerySet:
         investigation = _investigation_model(queryset.model)
         if investigation is not None:  # attributed to a joint investigation of theirs
             visible |= Q(joint_investigation_id__in=shared_ids(user, investigation))
+        addressee = getattr(queryset.model, "addressee_field", None)
+        if addressee:  # addressed to their country (an enquiry): they read it to answer it
+            visible |= Q(**{f"{addressee}_id__in": scope.record_country_ids})
     return queryset.filter(visible)
+
+
+def is_addressee(user, record) -> bool:
+    """The record is addressed to one of the user's countries (they may answer it)."""
+    field = getattr(type(record), "addressee_field", None)
+    return bool(field) and getattr(record, f"{field}_id") in scope_for(user).record_country_ids
 
 
 def _investigation_model(model: type[Model]) -> type[Model] | None:

@@ -18,6 +18,7 @@ from countries import access
 from countries.models import Country
 
 from .models import InvestigationMember, InvestigationNote, JointInvestigation, Network
+from .services import RecordConflict
 
 VIEW = "operations.view_jointinvestigation"
 Member = InvestigationMember.State
@@ -190,8 +191,6 @@ def note_add(*, actor, investigation: JointInvestigation, text: str) -> Investig
 def record_attribute(*, actor, record, investigation: JointInvestigation | None, version: int):
     """Attribute one of the actor's records to an investigation of their country (every member
     then reads it), or take it back out (``investigation`` None)."""
-    from .services import RecordConflict
-
     model = type(record)
     locked = access.get_changeable_or_404(actor, model.objects.select_for_update(), pk=record.pk)
     if locked.version != version:
@@ -204,4 +203,29 @@ def record_attribute(*, actor, record, investigation: JointInvestigation | None,
     locked.joint_investigation = investigation
     locked.version += 1
     locked.save(update_fields=["joint_investigation", "version", "updated_at"])
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Enquiries: the addressee answers
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enquiry_answer(*, actor, record, answered_on: dt.date | None, version: int):
+    """The addressee country records the date it answered (or clears a date set by mistake)."""
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if not access.is_addressee(actor, locked):
+        raise PermissionDenied(_("Only the country the enquiry was sent to answers it."))
+    if locked.version != version:
+        raise RecordConflict(locked)
+    if answered_on is not None and answered_on < locked.occurred_on:
+        raise ValidationError({"answered_on": _(
+            "An enquiry cannot be answered before it was sent (%(sent)s).")
+            % {"sent": locked.occurred_on.isoformat()}})
+    if answered_on is not None and answered_on > dt.date.today():
+        raise ValidationError({"answered_on": _("The answer date cannot be in the future.")})
+    locked.answered_on = answered_on
+    locked.version += 1
+    locked.save(update_fields=["answered_on", "version", "updated_at"])
     return locked

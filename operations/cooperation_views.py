@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from . import cooperation
 from .forms import add_service_errors
 from .models import (
     CrimeType,
+    EnquiryRecord,
     InvestigationMember,
     InvestigationNote,
     JointInvestigation,
@@ -351,3 +353,50 @@ def record_attribute(request, kind, pk):
         messages.success(request, _("Shared with the investigation's members.") if investigation
                          else _("No longer attributed to a joint investigation."))
     return redirect("operations:record_detail", kind.slug, record.pk)
+
+
+@login_required
+@require_safe
+def enquiries_incoming(request):
+    """Enquiries other countries sent to the user's countries, unanswered first."""
+    countries = access.scope_for(request.user).record_country_ids
+    if not countries:
+        raise Http404
+    enquiries = access.records_visible(request.user, EnquiryRecord.objects.filter(
+        counterpart_id__in=countries)).select_related("country", "counterpart", "agency").order_by(
+        F("answered_on").asc(nulls_first=True), "-occurred_on", "-pk")
+    return render(request, "operations/enquiries_incoming.html", {"enquiries": enquiries})
+
+
+@login_required
+@require_POST
+def enquiry_answer(request, pk):
+    try:
+        record = access.records_visible(request.user, EnquiryRecord.objects.all()).get(pk=pk)
+    except (EnquiryRecord.DoesNotExist, ValueError) as missing:
+        raise Http404 from missing
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("operations:record_detail", "enquiries", record.pk)
+    try:
+        cooperation.enquiry_answer(actor=request.user, record=record,
+                                   answered_on=form.cleaned_data["answered_on"],
+                                   version=form.cleaned_data["version"])
+    except PermissionDenied as denied:
+        raise Http404 from denied
+    except RecordConflict:
+        messages.error(request, _("The enquiry changed since you opened it; here it is as saved."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Answer date saved."))
+    return redirect("operations:record_detail", "enquiries", record.pk)
+
+
+class AnswerForm(forms.Form):
+    answered_on = forms.DateField(label=gettext_lazy("Answered on"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)

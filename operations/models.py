@@ -436,6 +436,9 @@ class EnquiryRecord(OutcomeRecord):
     crime_type = models.CharField(_("crime type"), max_length=16, choices=CrimeType)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
 
+    # The addressee country reads enquiries sent to it and records when it answered.
+    addressee_field = "counterpart"
+
     class Meta(OutcomeRecord.Meta):
         verbose_name = _("enquiries")
         verbose_name_plural = _("enquiry records")

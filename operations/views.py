@@ -246,6 +246,7 @@ def _render_detail(request, kind, record, share_form, status=200):
         "shares": selectors.record_shares(user=request.user, record=record),
         "share_form": share_form if can_share else None,
         "investigations": selectors.attributable_investigations(user=request.user, record=record),
+        "can_answer": access.is_addressee(request.user, record),
     }, status=status)
 
 

@@ -27,6 +27,7 @@ from operations.records import KINDS_BY_MODEL
 from . import selectors, statement
 from .metrics import (
     AGE_BAND,
+    CHANNEL,
     EXPLOITATION,
     HEADLINE_METRICS,
     OFFICER_CATEGORY,
@@ -184,6 +185,8 @@ class Chart:
     series: list[Series]
     kind: str = "bar"
     horizontal: bool = True
+    stacked: bool = False  # every series drawn, stacked, with a legend
+    none_text: str = _("not recorded by sector")  # what an empty cell of the table means
     selectable: bool = False  # the figure shown follows the page's "figure" choice
     note: str = ""  # shown under the title (a filter this chart cannot follow)
     missing_note: str = ""  # shown instead of the chart for a figure it does not have
@@ -200,6 +203,7 @@ class Chart:
     def data(self) -> dict:
         return {
             "kind": self.kind, "horizontal": self.horizontal, "selectable": self.selectable,
+            "stacked": self.stacked,
             "labels": [str(label) for label in self.labels],
             "series": [{"key": s.key, "label": str(s.label), "data": s.values} for s in self.series],
             "missingNote": str(self.missing_note),
@@ -442,4 +446,39 @@ def _charts(*, joint_operation, totals, countries, scope_ids, sector, country_ch
                AGE_BAND, victims),
         single("officers-category", _("Officers trained, by category"), OFFICER_CATEGORY.label,
                OFFICER_CATEGORY, officers, members=categories),
+        *_enquiry_charts(totals, [c for c in countries if c.pk in scope_ids]),
+    ]
+
+
+def _enquiry_charts(totals: Totals, countries: list[Country]) -> list[Chart]:
+    """Paragraph 14: which channels each country used, and how fast enquiries were answered."""
+    channels = [member for member, _label in CHANNEL.choices]
+    names = [c.name for c in countries]
+
+    def total(country, metric_key, member=""):
+        dimension = CHANNEL.key if member else ""
+        return totals.get((country.pk, metric_key, dimension, member), 0)
+
+    def average_days(country) -> float | None:
+        answered = total(country, "enquiries_answered")
+        return round(total(country, "enquiry_days_to_answer") / answered, 1) if answered else None
+
+    return [
+        Chart(
+            id="enquiries-channel", title=_("Enquiries by channel, per country"),
+            label_heading=_("Country"), labels=names, stacked=True,
+            series=[Series(channel, member_label(CHANNEL, channel),
+                           [total(c, "enquiries", channel) for c in countries])
+                    for channel in channels],
+        ),
+        Chart(
+            id="enquiries-response", title=_("Average days to answer an enquiry, per country"),
+            label_heading=_("Country"), labels=names,
+            series=[Series("days", _("Average days to answer"),
+                           [average_days(c) for c in countries]),
+                    Series("answered", _("Enquiry records answered"),
+                           [total(c, "enquiries_answered") for c in countries])],
+            missing_note=_("No enquiry has been answered yet."),
+            none_text=_("no enquiry answered yet"),
+        ),
     ]

@@ -29,7 +29,7 @@ from operations.models import CountryReturn, JointOperation
 
 from . import selectors, statement
 from .dashboard import dimension_members, member_label, period_weeks
-from .metrics import DIMENSIONS, HEADLINE_METRICS, METRICS, WEEK, Dimension, Metric
+from .metrics import DEBRIEF_METRICS, DIMENSIONS, HEADLINE_METRICS, METRICS, WEEK, Dimension, Metric
 from .models import ExportJob
 
 WITHHELD = "*"
@@ -61,7 +61,7 @@ class Debrief:
     totals: dict[tuple[int, str, str, str], int]
     return_states: dict[int, str]
     generated_at: dt.datetime
-    metrics: tuple[Metric, ...] = METRICS
+    metrics: tuple[Metric, ...] = DEBRIEF_METRICS
     statement: statement.Statement | None = None
     breakdowns: list[Breakdown] = field(default_factory=list)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, DateField, F, Q, Sum, Value
+from django.db.models import CharField, Count, DateField, F, Func, IntegerField, Q, Sum, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +56,7 @@ class Metric:
     filters: Q = field(default_factory=Q)
     dimensions: tuple[Dimension, ...] = (WEEK,)  # the total is always there
     headline: bool = True  # one of the statement's paragraph-8 figures
+    debrief: bool = True  # a figure of the debrief statistics (exports); False: dashboard only
 
     def aggregate(self, queryset) -> int:
         """The metric's value over ``queryset`` (rows of ``self.model``), 0 when empty."""
@@ -68,6 +69,11 @@ class Metric:
                     for category, column in om.TrainingSessionRecord.OFFICER_FIELDS.items()]
         return [(dimension.expression, self.value)]
 
+
+# Days from sending an enquiry to its answer: date minus date is a whole number in PostgreSQL.
+DAYS_TO_ANSWER = Sum(Func(F("answered_on"), F("occurred_on"), template="(%(expressions)s)",
+                          arg_joiner=" - ", output_field=IntegerField()))
+ANSWERED = Q(answered_on__isnull=False)
 
 OFFICERS_TRAINED = Sum(
     F("police_trained") + F("airport_trained") + F("immigration_trained") + F("compliance_trained")
@@ -92,7 +98,15 @@ METRICS: tuple[Metric, ...] = (
            dimensions=(OFFICER_CATEGORY, WEEK)),
     Metric("intelligence_reports", _("Intelligence reports"), om.IntelligenceReport, Count("id"),
            headline=False),
+    # How fast enquiries are answered (statement paragraph 14): answered records and the sum of
+    # their days to answer, so an average is exact at any level of adding up.
+    Metric("enquiries_answered", _("Enquiry records answered"), om.EnquiryRecord, Count("id"),
+           filters=ANSWERED, dimensions=(CHANNEL,), headline=False, debrief=False),
+    Metric("enquiry_days_to_answer", _("Days to answer, summed"), om.EnquiryRecord,
+           DAYS_TO_ANSWER, filters=ANSWERED, dimensions=(CHANNEL,), headline=False,
+           debrief=False),
 )
 
 HEADLINE_METRICS: tuple[Metric, ...] = tuple(m for m in METRICS if m.headline)
+DEBRIEF_METRICS: tuple[Metric, ...] = tuple(m for m in METRICS if m.debrief)
 METRICS_BY_KEY: dict[str, Metric] = {m.key: m for m in METRICS}

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from countries.models import Agency, Country, Membership, Role
-from operations.models import OUTCOME_MODELS, ArrestRecord
+from operations.models import OUTCOME_MODELS, ArrestRecord, EnquiryRecord
 from operations.records import KINDS, KINDS_BY_MODEL
 from tests.counters import CASES
 from tests.world import MISSING_ID, World
@@ -507,6 +507,27 @@ def _record_attribute(world):
             Case("attribute record", "GET", url, members(405))]
 
 
+def _enquiries_incoming(world):
+    url = reverse("operations:enquiries_incoming")
+    record_roles = ("officer", "officer_other_agency", "focal_point", "officer_foreign",
+                    "staff_officer")
+    return [Case("incoming enquiries", "GET", url,
+                 members(404, **dict.fromkeys(record_roles, 200))),
+            Case("incoming enquiries", "POST", url, members(405))]
+
+
+def _enquiry_answer(world):
+    # An enquiry another country sent to Thailand: any Thai user answers it; its sender reads it
+    # but does not answer for Thailand; nobody else sees it.
+    enquiry = EnquiryRecord.objects.filter(counterpart__code="THA").exclude(
+        country__code="AUS").order_by("pk").first()
+    url = reverse("operations:enquiry_answer", args=[enquiry.pk])
+    data = {"answered_on": enquiry.occurred_on.isoformat(), "version": enquiry.version}
+    return [Case("answer enquiry", "POST", url,
+                 members(404, **dict.fromkeys(THAI_READERS, 302)), data),
+            Case("answer enquiry", "GET", url, members(405))]
+
+
 def _return_detail(world):
     return [
         Case("return own", "GET", _return_url("return_detail", "THA"),
@@ -601,6 +622,8 @@ MATRIX: dict[str, RouteCases] = {
     "operations:network_create": _network_create,
     "operations:network_detail": _network_detail,
     "operations:record_attribute": _record_attribute,
+    "operations:enquiries_incoming": _enquiries_incoming,
+    "operations:enquiry_answer": _enquiry_answer,
     "reporting:export_list": _export_list,
     "reporting:export_detail": _export_detail,
     "reporting:export_download": _export_download,

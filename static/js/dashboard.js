@@ -12,6 +12,8 @@
   }
   var Chart = window.Chart;
   var ACCENT = "#0b4f8a";
+  // Stacked charts (enquiries by channel): one colour per series, distinct in greyscale too.
+  var PALETTE = ["#0b4f8a", "#d08c00", "#2a7f62", "#9c4f96", "#6b7280"];
   var ROW_HEIGHT = 28; // pixels per bar of a horizontal chart
   var MAX_LABEL_LENGTH = 28;
   var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -56,7 +58,9 @@
 
   function draw(entry, key) {
     var series = seriesFor(entry.data, key);
-    var available = hasValues(series);
+    var available = entry.data.stacked
+      ? entry.data.series.some(hasValues)
+      : hasValues(series);
     entry.box.hidden = !available;
     entry.missing.hidden = available;
     entry.missing.textContent = available ? "" : entry.data.missingNote;
@@ -67,16 +71,20 @@
     if (!available) {
       return;
     }
-    var dataset = {
-      label: series.label,
-      data: series.data,
-      backgroundColor: ACCENT,
-      borderColor: ACCENT,
-      borderWidth: 1,
-      maxBarThickness: 32
-    };
+    var stacked = Boolean(entry.data.stacked);
+    var datasets = (stacked ? entry.data.series : [series]).map(function (each, i) {
+      var colour = stacked ? PALETTE[i % PALETTE.length] : ACCENT;
+      return {
+        label: each.label,
+        data: each.data,
+        backgroundColor: colour,
+        borderColor: colour,
+        borderWidth: 1,
+        maxBarThickness: 32
+      };
+    });
     if (entry.chart) {
-      entry.chart.data.datasets = [dataset];
+      entry.chart.data.datasets = datasets;
       entry.chart.update();
       return;
     }
@@ -96,13 +104,13 @@
     var labelAxis = { ticks: { autoSkip: false } };
     entry.chart = new Chart(entry.canvas, {
       type: entry.data.kind,
-      data: { labels: labels, datasets: [dataset] },
+      data: { labels: labels, datasets: datasets },
       options: {
         indexAxis: horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
         plugins: {
-          legend: { display: false },
+          legend: { display: stacked, position: "bottom" },
           tooltip: {
             callbacks: {
               title: function (items) {
@@ -114,7 +122,9 @@
             }
           }
         },
-        scales: horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis }
+        scales: horizontal
+          ? { x: Object.assign({ stacked: stacked }, valueAxis), y: Object.assign({ stacked: stacked }, labelAxis) }
+          : { x: Object.assign({ stacked: stacked }, labelAxis), y: Object.assign({ stacked: stacked }, valueAxis) }
       }
     });
   }

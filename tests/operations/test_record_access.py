@@ -33,6 +33,9 @@ def test_idor_sweep_every_foreign_id_is_indistinguishable_from_a_missing_one(cli
     client.force_login(world.users["officer"])
     tried = 0
     visible_shares = {(om.ArrestRecord, world.shared_in.pk)}
+    # enquiries other countries sent to Thailand: Thailand reads them to answer them
+    visible_shares |= {(om.EnquiryRecord, pk) for pk in om.EnquiryRecord.objects.filter(
+        counterpart__code="THA").values_list("pk", flat=True)}
     for kind in KINDS:
         missing = client.get(reverse("operations:record_detail", args=[kind.slug, MISSING_ID]))
         assert missing.status_code == 404
@@ -71,13 +74,17 @@ def test_list_pages_never_show_another_countrys_records(client, world, kind):
 
     listed = {int(pk) for pk in re.findall(rf'href="/records/{kind.slug}/(\d+)/"', html)}
     expected = set(kind.model.objects.filter(country__code="THA").values_list("pk", flat=True))
+    senders = set()
     if kind.model is om.ArrestRecord:
         expected.add(world.shared_in.pk)  # shared with Thailand, view-only
+        senders.add("AUS")
+    if kind.model is om.EnquiryRecord:  # sent to Thailand: read to be answered
+        incoming = om.EnquiryRecord.objects.filter(counterpart__code="THA")
+        expected |= set(incoming.values_list("pk", flat=True))
+        senders |= set(incoming.values_list("country__code", flat=True))
     assert listed == expected
-    for code in ("AUS", "IDN", "MYS", "MDV", "NZL", "PHL", "LKA"):
-        assert f"<td>{code}</td>" not in html or (
-            kind.model is om.ArrestRecord and code == "AUS"
-        )
+    for code in {"AUS", "IDN", "MYS", "MDV", "NZL", "PHL", "LKA"} - senders:
+        assert f"<td>{code}</td>" not in html
 
 
 def test_co_chair_and_secretariat_see_no_records_and_no_membership_fails_closed(client, world):

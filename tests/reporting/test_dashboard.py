@@ -141,8 +141,8 @@ def test_the_charts_add_up_to_the_figures_and_each_has_a_table(client, totals):
     sector_keys = {s["key"] for s in chart_data(html, "by-sector")["series"]}
     assert "enquiries" not in sector_keys and "victims_assisted" in sector_keys
     # every chart: a canvas, a captioned table, and no inline script but the JSON data
-    assert html.count("<canvas") == html.count("<caption>") == 7
-    assert html.count("<summary>Show as a table</summary>") == 7
+    assert html.count("<canvas") == html.count("<caption>") == 9
+    assert html.count("<summary>Show as a table</summary>") == 9
     scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
     assert scripts and all('type="application/json"' in attrs for attrs in scripts)
     assert 'src="/static/vendor/chartjs/chart.umd.min.js"' in html
@@ -469,3 +469,40 @@ def test_an_officers_edit_reaches_the_co_chairs_dashboard_through_the_real_worke
     assert headline(html)["arrests"][0] == "38"
     assert '<td class="numeric" data-metric="arrests">14</td>' in country_rows(html)["THA"]
     assert rollups.differences() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Enquiries by channel and how fast they are answered (statement paragraph 14)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_enquiry_channels_and_answer_times_equal_a_raw_aggregate(client, totals):
+    from django.db import connection
+
+    login(client, "cochair.nzl")
+    html = client.get(URL).content.decode()
+    channels = chart_data(html, "enquiries-channel")
+    response = chart_data(html, "enquiries-response")
+
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT c.name, e.channel, SUM(e.count)
+            FROM operations_enquiryrecord e JOIN countries_country c ON c.id = e.country_id
+            GROUP BY c.name, e.channel""")
+        by_channel = {(name, channel): value for name, channel, value in cursor.fetchall()}
+        cursor.execute("""
+            SELECT c.name, AVG(e.answered_on - e.occurred_on)
+            FROM operations_enquiryrecord e JOIN countries_country c ON c.id = e.country_id
+            WHERE e.answered_on IS NOT NULL GROUP BY c.name""")
+        days = {name: float(value) for name, value in cursor.fetchall()}
+
+    assert channels["stacked"] is True
+    labels = channels["labels"]
+    for series in channels["series"]:
+        for name, value in zip(labels, series["data"], strict=True):
+            assert value == by_channel.get((name, series["key"]), 0), (name, series["key"])
+    assert sum(sum(s["data"]) for s in channels["series"]) == sum(by_channel.values()) == 73
+    [average] = [s for s in response["series"] if s["key"] == "days"]
+    for name, value in zip(response["labels"], average["data"], strict=True):
+        assert value == round(days[name], 1), name
+    assert len(set(average["data"])) > 1  # the demo's countries answer at different speeds

@@ -21,7 +21,8 @@ from countries.models import AccessEvent, Country
 from operations.demo import SPLIT
 from operations.models import JointOperation
 from reporting import export_jobs, exports, rollups
-from reporting.metrics import HEADLINE_METRICS, METRICS
+from reporting.metrics import DEBRIEF_METRICS as METRICS
+from reporting.metrics import HEADLINE_METRICS
 from reporting.models import CountryTotal, ExportJob
 from tests.reporting.test_statement import PARAGRAPH_8
 

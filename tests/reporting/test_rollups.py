@@ -43,6 +43,10 @@ HAND_WRITTEN = {
     "training_sessions": ("operations_trainingsessionrecord", "COUNT(*)", {"week": WEEK}),
     "officers_trained": ("operations_trainingsessionrecord", f"SUM({OFFICERS})", {"week": WEEK}),
     "intelligence_reports": ("operations_intelligencereport", "COUNT(*)", {"week": WEEK}),
+    "enquiries_answered": ("operations_enquiryrecord", "COUNT(*)", {"channel": "r.channel"},
+                           "r.answered_on IS NOT NULL"),
+    "enquiry_days_to_answer": ("operations_enquiryrecord", "SUM(r.answered_on - r.occurred_on)",
+                               {"channel": "r.channel"}, "r.answered_on IS NOT NULL"),
 }
 OFFICER_COLUMNS = {"police": "police_trained", "airport": "airport_trained",
                    "immigration": "immigration_trained", "compliance": "compliance_trained"}
@@ -51,16 +55,16 @@ OFFICER_COLUMNS = {"police": "police_trained", "airport": "airport_trained",
 def raw_totals() -> dict[tuple, int]:
     expected = {}
     with connection.cursor() as cursor:
-        def run(metric, dimension, member_sql, value_sql, table):
+        def run(metric, dimension, member_sql, value_sql, table, where="TRUE"):
             cursor.execute(f"SELECT o.joint_operation_id, r.country_id, {member_sql}, {value_sql} "
-                           f"FROM {table} r {JOIN} GROUP BY 1, 2, 3")
+                           f"FROM {table} r {JOIN} WHERE {where} GROUP BY 1, 2, 3")
             for jo, country, member, value in cursor.fetchall():
                 expected[(jo, country, metric, dimension, member)] = value
 
-        for metric, (table, value_sql, dimensions) in HAND_WRITTEN.items():
-            run(metric, "", "''", value_sql, table)
+        for metric, (table, value_sql, dimensions, *where) in HAND_WRITTEN.items():
+            run(metric, "", "''", value_sql, table, *where)
             for dimension, member_sql in dimensions.items():
-                run(metric, dimension, member_sql, value_sql, table)
+                run(metric, dimension, member_sql, value_sql, table, *where)
         for category, column in OFFICER_COLUMNS.items():
             run("officers_trained", "officer_category", f"'{category}'", f"SUM(r.{column})",
                 "operations_trainingsessionrecord")
@@ -108,13 +112,13 @@ def random_records(rng: random.Random, n: int) -> None:
             "occurred_on": period.starts_on + dt.timedelta(days=rng.randint(0, days)),
         }
         model = rng.choice(om.OUTCOME_MODELS)
-        fields = record_fields(rng, model, operation, countries)
+        fields = record_fields(rng, model, operation, countries, common["occurred_on"])
         by_model.setdefault(model, []).append(model(**common, **fields))
     for model, records in by_model.items():
         model.objects.bulk_create(records)
 
 
-def record_fields(rng, model, operation, countries) -> dict:
+def record_fields(rng, model, operation, countries, occurred_on) -> dict:
     sector = rng.choice(["", *om.Sector.values])
     return {
             om.ArrestRecord: lambda: {"count": rng.randint(1, 9), "crime_type": "trafficking",
@@ -131,7 +135,8 @@ def record_fields(rng, model, operation, countries) -> dict:
             om.EnquiryRecord: lambda: {
                 "count": rng.randint(1, 4), "channel": rng.choice(om.EnquiryChannel.values),
                 "crime_type": "trafficking",
-                "counterpart": rng.choice([c for c in countries if c.pk != operation.country_id])},
+                "counterpart": rng.choice([c for c in countries if c.pk != operation.country_id]),
+                "answered_on": rng.choice([None, occurred_on + dt.timedelta(days=rng.randint(0, 20))])},
             om.AwarenessActivityRecord: lambda: {"count": rng.randint(1, 3),
                                                  "audience": rng.choice(om.Audience.values), "sector": sector},
             om.TrainingSessionRecord: lambda: {f: rng.randint(0, 30) for f in OFFICER_COLUMNS.values()},
