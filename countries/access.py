@@ -253,6 +253,17 @@ def can_change_network(user, network) -> bool:
     return scope.is_superuser or network.registered_by_id in scope.record_country_ids
 
 
+def can_manage_workshop(user) -> bool:
+    """The secretariat sets up the debrief workshop and tracks its recommendations."""
+    scope = scope_for(user)
+    return scope.is_superuser or Role.SECRETARIAT in scope.roles
+
+
+def can_draft_statement(user) -> bool:
+    """The co-chairs' statement is drafted by the secretariat and read by the co-chairs."""
+    return can_manage_workshop(user) or Role.CO_CHAIR in scope_for(user).roles
+
+
 def agencies_visible(user, queryset: QuerySet) -> QuerySet:
     """Agencies whose records the user reads (for list filters): their countries' agencies."""
     scope = scope_for(user)

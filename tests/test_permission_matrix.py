@@ -528,6 +528,50 @@ def _enquiry_answer(world):
             Case("answer enquiry", "GET", url, members(405))]
 
 
+# The debrief workshop: every member reads it; the secretariat (and the administrator) set it
+# up and track recommendations; a focal point files their own country's lessons.
+WORKSHOP_MANAGERS = {"secretariat": 302, "admin": 302}
+
+
+def _workshop_detail(world):
+    url = reverse("reporting:workshop_detail", args=["jpoa-2015"])
+    return [Case("workshop", "GET", url, members(200, no_membership=404)),
+            Case("workshop set-up", "POST", url, members(404, secretariat=400, admin=400), {}),
+            Case("workshop of an unknown operation", "GET", reverse(
+                "reporting:workshop_detail", args=["no-such"]), members(404))]
+
+
+def _lessons_edit(world):
+    url = reverse("reporting:lessons_edit", args=["jpoa-2015", "THA"])
+    return [Case("lessons", "GET", url, members(404, focal_point=200)),
+            Case("lessons", "POST", url, members(404, focal_point=302), {"worked_well": "x"}),
+            Case("lessons of another country", "GET", reverse(
+                "reporting:lessons_edit", args=["jpoa-2015", "AUS"]), members(404))]
+
+
+def _recommendation_add(world):
+    url = reverse("reporting:recommendation_add", args=["jpoa-2015"])
+    return [Case("add recommendation", "POST", url, members(404, **WORKSHOP_MANAGERS),
+                 {"text": "A next step"}),
+            Case("add recommendation", "GET", url, members(405))]
+
+
+def _recommendation_track(world):
+    from operations.models import Recommendation
+
+    url = reverse("reporting:recommendation_track", args=[Recommendation.objects.first().pk])
+    return [Case("track recommendation", "POST", url, members(404, **WORKSHOP_MANAGERS),
+                 {"status": "done"}),
+            Case("track recommendation", "GET", url, members(405))]
+
+
+def _statement_download(world):
+    url = reverse("reporting:statement_download", args=["jpoa-2015"])
+    return [Case("draft statement", "GET", url,
+                 members(404, secretariat=200, co_chair=200, admin=200)),
+            Case("draft statement", "POST", url, members(405))]
+
+
 def _return_detail(world):
     return [
         Case("return own", "GET", _return_url("return_detail", "THA"),
@@ -625,6 +669,11 @@ MATRIX: dict[str, RouteCases] = {
     "operations:enquiries_incoming": _enquiries_incoming,
     "operations:enquiry_answer": _enquiry_answer,
     "reporting:export_list": _export_list,
+    "reporting:workshop_detail": _workshop_detail,
+    "reporting:lessons_edit": _lessons_edit,
+    "reporting:recommendation_add": _recommendation_add,
+    "reporting:recommendation_track": _recommendation_track,
+    "reporting:statement_download": _statement_download,
     "reporting:export_detail": _export_detail,
     "reporting:export_download": _export_download,
     "reporting:export_retry": _export_retry,
