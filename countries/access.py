@@ -445,3 +445,34 @@ def shares_visible(user, queryset: QuerySet) -> QuerySet:
         return queryset
     ids = scope.record_country_ids
     return queryset.filter(Q(owner_country_id__in=ids) | Q(shared_with_id__in=ids))
+
+
+# ---------------------------------------------------------------------------------------------
+# The directory and the API
+# ---------------------------------------------------------------------------------------------
+
+
+def reference_data_visible(user, queryset: QuerySet) -> QuerySet:
+    """Countries, agencies, joint operations and country operations: the directory every member
+    works with (names, codes, periods; no results). Fail closed: nothing without a membership."""
+    scope = scope_for(user)
+    if scope.is_superuser or scope.has_membership:
+        return queryset
+    return queryset.none()
+
+
+def focal_points_visible(user, queryset: QuerySet) -> QuerySet:
+    """Focal points (names and contact details) of the user's own countries; co-chairs, the
+    secretariat and administrators, who work with every country, see every country's."""
+    scope = scope_for(user)
+    if scope.is_superuser or scope.roles & AGGREGATE_ROLES:
+        return queryset
+    return queryset.filter(country_id__in=scope.record_country_ids)
+
+
+def tokens_visible(user, queryset: QuerySet) -> QuerySet:
+    """A user's own API tokens, and nobody else's: a token is a credential, so administrators
+    see only theirs too."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    return queryset.filter(user=user)

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally: no CDN on a closed network
     "guardian",
     "axes",
     "pgtrigger",
@@ -188,8 +190,66 @@ EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=72)
 # REST framework
 # --------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A personal token (Authorization: Bearer ...) for scripts; the session for the browsable API.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "jpoa.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "jpoa.api.throttling.UserThrottle",
+        "jpoa.api.throttling.TokenThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env("API_THROTTLE_USER", default="5000/hour"),
+        "token": env("API_THROTTLE_TOKEN", default="3000/hour"),
+        "credentials": env("API_THROTTLE_CREDENTIALS", default="60/hour"),
+    },
+    # The client address of per-address throttles: as for the access log (X-Forwarded-For is
+    # trusted only behind that many proxies).
+    "NUM_PROXIES": env.int("PROXY_COUNT", default=0),
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    # \u-escaped JSON: an error that quotes what was sent can never fail to encode.
+    "UNICODE_JSON": False,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "jpoa.api.filters.StableOrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "jpoa.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "jpoa.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "jpoa.api.schema.AutoSchema",
+}
+# A POST retried with the same Idempotency-Key within this many hours replays its response.
+API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "JPoA portal API",
+    "DESCRIPTION": (
+        "Results of the Joint Period of Action, with the same access rules as the portal's "
+        "pages: your country's records, every country's totals. Authenticate with a personal "
+        "token (`Authorization: Bearer <token>`, made under *API tokens* in the portal) or "
+        "your portal session. Errors always have the shape "
+        "`{\"error\": {\"code\", \"message\", \"fields\"}}`. Times are in UTC."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CountryKindEnum": "countries.models.Country.Kind",
+        "AgencyKindEnum": "countries.models.Agency.Kind",
+        "FocalPointKindEnum": "countries.models.FocalPoint.Kind",
+        "JointOperationStatusEnum": "operations.models.JointOperation.Status",
+        "ParticipationStatusEnum": "operations.models.Participation.Status",
+        "ReturnStateEnum": "operations.models.CountryReturn.State",
+    },
 }
 
 # --------------------------------------------------------------------------------------------

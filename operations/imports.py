@@ -664,6 +664,73 @@ def record_import_discard(*, actor, batch: ImportBatch) -> ImportBatch:
     return current
 
 
+def record_import_file(
+    *, actor, kind: RecordKind, joint_operation: JointOperation, file_name: str, content: bytes
+) -> tuple[ImportBatch, list]:
+    """Import a file in one step, every row or none: the API's bulk upload.
+
+    The same parsing, entry form, record services and once-only rule as upload -> preview ->
+    confirm, without keeping the rows for a preview. Returns the imported batch and the records
+    created. Raises ImportRefused (nothing stored) for a file that cannot be imported at all or
+    was imported already; ImportFailed, with every row's errors in ``rows`` (spreadsheet row
+    numbers), when any row is refused; services.ReturnLocked when the return is not open.
+    """
+    if not access.can_enter_records(actor):
+        raise PermissionDenied(_("You cannot enter records."))
+    parsed = parse_import_file(kind=kind, file_name=file_name, content=content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    reader = _RowReader(kind=kind, user=actor, joint_operation=joint_operation)
+    reader.find_country(parsed.rows)
+    errors = list(parsed.errors)
+    try:
+        with transaction.atomic():
+            if reader.country is not None:
+                previous = _imported_already(kind=kind, country=reader.country,
+                                             joint_operation=joint_operation, sha256=sha256)
+                if previous is not None:
+                    raise _duplicate_error(previous)
+            batch = ImportBatch.objects.create(
+                kind=kind.slug, file_name=file_name[:255], sha256=sha256, uploaded_by=actor,
+                joint_operation=joint_operation, country=reader.country,
+                row_count=len(parsed.rows),
+            )
+            readable = []
+            for row in parsed.rows:
+                data, row_errors = reader.read(row)
+                errors += row_errors
+                if data is not None:
+                    readable.append((row["line"], data))
+            records = []
+            with pghistory.context(import_batch=batch.pk, import_file=batch.file_name):
+                try:
+                    records = services.record_create_batch(
+                        actor=actor, model=kind.model, joint_operation=joint_operation,
+                        rows=readable)
+                except services.BatchRefused as refused:
+                    errors += [_error(e["row"], e["field"], e["message"]) for e in refused.errors]
+            if errors:
+                raise _RowsRefused(errors)
+            batch.state = ImportBatch.State.IMPORTED
+            batch.imported_at = timezone.now()
+            batch.row_count = len(records)
+            batch.save()
+    except _RowsRefused as failure:
+        failure.errors.sort(key=lambda e: (e["line"] is not None, e["line"] or 0))
+        refused = ImportFailed(
+            _("Nothing was imported: %(n)s errors were found. See them by row.")
+            % {"n": len(failure.errors)}, code="rows_refused")
+        refused.rows = failure.errors
+        raise refused from None
+    except IntegrityError as error:
+        # Two copies of one file imported at the same moment: the second meets the constraint.
+        if "import_batch_file_imported_once" not in str(error):
+            raise
+        raise _duplicate_error(_imported_already(
+            kind=kind, country=reader.country, joint_operation=joint_operation,
+            sha256=sha256)) from error
+    return batch, records
+
+
 # ---------------------------------------------------------------------------------------------
 # The preview page's table
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from countries import access
 from countries.models import Agency, Country
 
 from .models import CountryReturn, JointOperation, Operation, OutcomeRecord, RecordShare
+from .records import KINDS_BY_MODEL
 
 
 class ReturnLocked(ValidationError):
@@ -153,6 +154,52 @@ def record_delete(*, actor, record: OutcomeRecord, version: int) -> None:
         revoked_at__isnull=True,
     ).update(revoked_at=timezone.now(), revoked_by=actor)
     current.delete()
+
+
+class BatchRefused(Exception):
+    """Rows of a batch were refused: nothing was written. ``errors`` holds every row's errors
+    as ``{"row": number, "field": name or None, "message": text}``."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+
+def _row_errors(row: int, error: ValidationError, fields) -> list[dict]:
+    if not hasattr(error, "error_dict"):
+        return [{"row": row, "field": None, "message": message} for message in error.messages]
+    return [
+        {"row": row, "field": field if field in fields else None, "message": message}
+        for field, field_errors in error.error_dict.items()
+        for field_error in field_errors
+        for message in field_error.messages
+    ]
+
+
+@transaction.atomic
+def record_create_batch(
+    *, actor, model: type[OutcomeRecord], joint_operation: JointOperation,
+    rows: list[tuple[int, dict]],
+) -> list[OutcomeRecord]:
+    """Create every row through ``record_create``, all or none, in one transaction.
+
+    ``rows`` are (row number, data) pairs. Every row is tried (each in its own savepoint), so
+    one refused row does not hide the next one's errors; then any refusal rolls the whole batch
+    back and raises BatchRefused. ReturnLocked is about the whole batch and is raised at once.
+    """
+    created, errors = [], []
+    fields = KINDS_BY_MODEL[model].entry_fields
+    for number, data in rows:
+        try:
+            created.append(record_create(actor=actor, model=model,
+                                         joint_operation=joint_operation, data=data))
+        except ReturnLocked:
+            raise
+        except ValidationError as error:
+            errors += _row_errors(number, error, fields)
+    if errors:
+        raise BatchRefused(errors)
+    return created
 
 
 # ---------------------------------------------------------------------------------------------

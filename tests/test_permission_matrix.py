@@ -79,7 +79,8 @@ class Case:
     method: str
     url: str
     expected: dict
-    data: dict | None = None
+    data: dict | list | None = None
+    content_type: str | None = None  # e.g. "application/json" for the API's bodies
 
 
 RouteCases = Callable[[World], list[Case]]
@@ -130,6 +131,17 @@ def _record_list(world):
                   Case(f"list {kind.slug}", "DELETE", url, members(405))]
     cases.append(Case("list unknown type", "GET", "/records/no-such-type/", members(404)))
     return cases
+
+
+def _record_export_csv(world):
+    # Everyone with a login downloads what their list shows (scoped rows; possibly none).
+    cases = [Case(f"export {kind.slug}", "GET",
+                  reverse("operations:record_export_csv", args=[kind.slug]), members(200))
+             for kind in KINDS]
+    url = reverse("operations:record_export_csv", args=["arrests"])
+    return cases + [Case("export arrests", "POST", url, members(405)),
+                    Case("export unknown type", "GET", "/records/no-such-type/export.csv",
+                         members(404))]
 
 
 def _record_detail(world):
@@ -632,6 +644,316 @@ def _return_reopen(world):
     ]
 
 
+# ---------------------------------------------------------------------------------------------
+# The REST API (/api/v1/): the same rules, answered in JSON. Anonymous callers get 401 (the
+# token challenge) instead of the login page; the pages' 302s are the API's 200/201/204.
+# ---------------------------------------------------------------------------------------------
+
+JSON = "application/json"
+
+
+def api_members(status, **overrides):
+    """Logged-in users get ``status``; anonymous callers 401."""
+    return {**everyone(status), "anonymous": 401, **overrides}
+
+
+def api_readers(*roles, status=200):
+    """Logged-in users 404 unless in ``roles`` (and the administrator), who get ``status``."""
+    return api_members(404, admin=status, **dict.fromkeys(roles, status))
+
+
+def _api_root(world):
+    url = reverse("api:api-root")
+    return [Case("api root", "GET", url, api_members(200)),
+            Case("api root", "DELETE", url, api_members(405))]
+
+
+def _api_directory_list(name):
+    def cases(world):
+        url = reverse(f"api:{name}-list")
+        return [Case(f"api {name} list", "GET", url, api_members(200)),
+                Case(f"api {name} list", "POST", url, api_members(405), {}, JSON)]
+    return cases
+
+
+def _api_directory_detail(name, lookup, missing):
+    """Directory entries: every member reads them; without a membership, nothing exists."""
+    def cases(world):
+        url = reverse(f"api:{name}-detail", args=[lookup(world)])
+        return [
+            Case(f"api {name}", "GET", url, api_members(200, no_membership=404)),
+            Case(f"api {name} missing", "GET", reverse(f"api:{name}-detail", args=[missing]),
+                 api_members(404)),
+            Case(f"api {name}", "PUT", url, api_members(405), {}, JSON),
+        ]
+    return cases
+
+
+def _api_focal_point_detail(world):
+    from countries.models import FocalPoint
+
+    def url(code):
+        return reverse("api:focal-point-detail",
+                       args=[FocalPoint.objects.filter(country__code=code).first().pk])
+
+    return [
+        Case("api focal point own", "GET", url("THA"),
+             api_readers(*THAI_READERS, *RETURN_FOLLOWERS)),
+        Case("api focal point other", "GET", url("AUS"),
+             api_readers("officer_foreign", *RETURN_FOLLOWERS)),
+        Case("api focal point missing", "GET", reverse("api:focal-point-detail", args=[MISSING_ID]),
+             api_members(404)),
+        Case("api focal point", "DELETE", url("THA"), api_members(405)),
+    ]
+
+
+def _api_record_list(kind):
+    def cases(world):
+        url = reverse(f"api:{kind.slug}-list")
+        return [Case(f"api list {kind.slug}", "GET", url, api_members(200)),
+                Case(f"api list {kind.slug}", "DELETE", url, api_members(405))]
+    return cases
+
+
+def _api_arrest(world, **extra):
+    return {"occurred_on": "2015-10-05", "agency": world.own.agency_id, "count": 2,
+            "crime_type": "trafficking", "sector": "fishing", **extra}
+
+
+def _api_record_create(world):
+    # Only RTP's officers, Thailand's focal point and the administrator may pick RTP.
+    url = reverse("api:arrests-list")
+    return [Case("api add arrests for RTP", "POST", url,
+                 api_readers(*RTP_CHANGERS, status=201) | dict.fromkeys(
+                     ("no_membership", "officer_other_agency", "officer_foreign", "co_chair",
+                      "secretariat"), 400),
+                 _api_arrest(world), JSON)]
+
+
+def _api_record_detail(kind):
+    def cases(world):
+        unshared = kind.model.objects.exclude(pk__in=[world.own.pk, world.shared_in.pk]).order_by("pk")
+        own = unshared.filter(country__code="THA").first()
+        other = unshared.filter(country__code="AUS").first()
+
+        def url(pk):
+            return reverse(f"api:{kind.slug}-detail", args=[pk])
+
+        cases = [
+            Case(f"api {kind.slug} own", "GET", url(own.pk), api_readers(*THAI_READERS)),
+            Case(f"api {kind.slug} other country", "GET", url(other.pk),
+                 api_readers("officer_foreign")),
+            Case(f"api {kind.slug} missing", "GET", url(MISSING_ID), api_members(404)),
+            Case(f"api {kind.slug} own", "POST", url(own.pk), api_members(405), {}, JSON),
+        ]
+        if kind.model is not ArrestRecord:
+            return cases
+        own, other, shared_in = world.own, world.other, world.shared_in
+        return cases + [
+            Case("api arrests shared with us", "GET", url(shared_in.pk),
+                 api_readers(*THAI_READERS, "officer_foreign")),
+            Case("api change own agency's", "PATCH", url(own.pk),
+                 api_readers(*RTP_CHANGERS), {"count": 3, "version": own.version}, JSON),
+            Case("api replace own agency's", "PUT", url(own.pk),
+                 api_readers(*RTP_CHANGERS), _api_arrest(world, version=own.version), JSON),
+            # Australia's return is accepted: even the administrator gets "locked" (409).
+            Case("api change other country's", "PATCH", url(other.pk),
+                 api_readers(status=409), {"count": 3, "version": other.version}, JSON),
+            Case("api change one shared with us", "PATCH", url(shared_in.pk),
+                 api_readers(status=409), {"count": 3, "version": shared_in.version}, JSON),
+            Case("api delete own agency's", "DELETE", f"{url(own.pk)}?version={own.version}",
+                 api_readers(*RTP_CHANGERS, status=204)),
+            Case("api delete other country's", "DELETE",
+                 f"{url(other.pk)}?version={other.version}", api_readers(status=409)),
+            Case("api delete missing", "DELETE", f"{url(MISSING_ID)}?version=1", api_members(404)),
+        ]
+    return cases
+
+
+def _api_record_bulk(kind):
+    def cases(world):
+        url = reverse(f"api:{kind.slug}-bulk")
+        result = [Case(f"api bulk {kind.slug} empty", "POST", url, api_members(400), [], JSON),
+                  Case(f"api bulk {kind.slug}", "GET", url, api_members(405))]
+        if kind.model is ArrestRecord:
+            result.append(Case("api bulk arrests for RTP", "POST", url,
+                               api_members(400, **dict.fromkeys((*RTP_CHANGERS, "admin"), 201)),
+                               [_api_arrest(world), _api_arrest(world, count=1)], JSON))
+        return result
+    return cases
+
+
+def _api_return_url(name, code, slug="jpoa-2015"):
+    return reverse(f"api:return-{name}", args=[slug, code])
+
+
+def _api_return_list(world):
+    url = reverse("api:return-list")
+    return [Case("api returns", "GET", url, api_members(200)),
+            Case("api returns", "POST", url, api_members(405), {}, JSON)]
+
+
+def _api_return_detail(world):
+    return [
+        Case("api return own", "GET", _api_return_url("detail", "THA"),
+             api_readers(*THAI_READERS, *RETURN_FOLLOWERS)),
+        Case("api return other country", "GET", _api_return_url("detail", "AUS"),
+             api_readers("officer_foreign", *RETURN_FOLLOWERS)),
+        Case("api return missing", "GET", _api_return_url("detail", "ZZZ"), api_members(404)),
+        Case("api return unknown operation", "GET", _api_return_url("detail", "THA", "no-such"),
+             api_members(404)),
+        # The state changes only through its transitions.
+        Case("api return own", "PATCH", _api_return_url("detail", "THA"), api_members(405),
+             {"state": "accepted"}, JSON),
+    ]
+
+
+def _api_return_submit(world):
+    own, other = _api_return_url("submit", "THA"), _api_return_url("submit", "AUS")
+    return [
+        Case("api submit own open return", "POST", own,
+             {**api_readers(*THAI_READERS, *RETURN_FOLLOWERS, status=403), "focal_point": 200,
+              "admin": 200}),
+        Case("api submit other country's accepted return", "POST", other,
+             {**api_readers("officer_foreign", *RETURN_FOLLOWERS, status=403), "admin": 409}),
+        Case("api submit missing", "POST", _api_return_url("submit", "ZZZ"), api_members(404)),
+        Case("api submit own", "GET", own, api_members(405)),
+    ]
+
+
+def _api_return_accept(world):
+    submitted, own = _api_return_url("accept", "PHL"), _api_return_url("accept", "THA")
+    return [
+        Case("api accept submitted return", "POST", submitted,
+             {**api_readers(*RETURN_FOLLOWERS, status=403), "secretariat": 200, "admin": 200}),
+        Case("api accept own open return", "POST", own,
+             {**api_readers(*THAI_READERS, *RETURN_FOLLOWERS, status=403),
+              "secretariat": 409, "admin": 409}),
+        Case("api accept missing", "POST", _api_return_url("accept", "ZZZ"), api_members(404)),
+        Case("api accept submitted", "GET", submitted, api_members(405)),
+    ]
+
+
+def _api_return_reopen(world):
+    accepted, own = _api_return_url("reopen", "AUS"), _api_return_url("reopen", "THA")
+    sees_accepted = api_readers("officer_foreign", *RETURN_FOLLOWERS, status=403)
+    reason = {"reason": "Matrix test"}
+    return [
+        Case("api reopen accepted return", "POST", accepted,
+             {**sees_accepted, "secretariat": 200, "admin": 200}, reason, JSON),
+        Case("api reopen without a reason", "POST", accepted,
+             {**sees_accepted, "secretariat": 400, "admin": 400}, {"reason": " "}, JSON),
+        Case("api reopen own open return", "POST", own,
+             {**api_readers(*THAI_READERS, *RETURN_FOLLOWERS, status=403),
+              "secretariat": 409, "admin": 409}, reason, JSON),
+        Case("api reopen missing", "POST", _api_return_url("reopen", "ZZZ"), api_members(404),
+             reason, JSON),
+        Case("api reopen accepted", "GET", accepted, api_members(405)),
+    ]
+
+
+def _api_totals(world):
+    url = reverse("api:totals")
+    # Aggregates cross borders; one country's breakdown is for its own people and followers.
+    return [
+        Case("api totals", "GET", url, api_members(200, no_membership=403)),
+        Case("api totals per country", "GET", f"{url}?by_country=true",
+             api_members(200, no_membership=403)),
+        Case("api breakdown of another country", "GET", f"{url}?country=AUS&dimension=sector",
+             api_members(403, **dict.fromkeys(("officer_foreign", *RETURN_FOLLOWERS, "admin"), 200))),
+        Case("api totals", "POST", url, api_members(405), {}, JSON),
+    ]
+
+
+def _api_token_obtain(world):
+    # No login needed (the credentials are in the body), so every caller gets the same answer.
+    url = reverse("api:token-obtain")
+    return [
+        Case("api token with a password", "POST", url, everyone(201),
+             {"username": "officer.tha", "password": "jpoa-demo-2015", "name": "matrix"}, JSON),
+        Case("api token without a name", "POST", url, everyone(400),
+             {"username": "officer.tha", "password": "jpoa-demo-2015"}, JSON),
+        Case("api token", "GET", url, everyone(405)),
+    ]
+
+
+def _api_schema(world):
+    url = reverse("api:schema")
+    return [Case("api schema", "GET", url, api_members(200)),
+            Case("api schema", "POST", url, api_members(405), {}, JSON)]
+
+
+def _api_docs(world):
+    url = reverse("api:docs")
+    return [Case("api docs", "GET", url, members(200)),
+            Case("api docs", "POST", url, members(405))]
+
+
+def _api_tokens_page(world):
+    url = reverse("api_tokens")
+    return [Case("api tokens page", "GET", url, members(200)),
+            Case("api tokens page: new token", "POST", url, members(200), {"name": "matrix"}),
+            Case("api tokens page", "DELETE", url, members(405))]
+
+
+def _api_token_revoke(world):
+    from countries.services import api_token_create
+
+    token, _secret = api_token_create(user=world.users["officer"], name="matrix")
+    url = reverse("api_token_revoke", args=[token.pk])
+    return [
+        Case("revoke own token", "POST", url, members(404, officer=302)),
+        Case("revoke missing token", "POST", reverse("api_token_revoke", args=[MISSING_ID]),
+             members(404)),
+        Case("revoke own token", "GET", url, members(405)),
+    ]
+
+
+def _first_pk(model, **lookup):
+    def pk(world):
+        return model.objects.filter(**lookup).order_by("pk").values_list("pk", flat=True)[0]
+    return pk
+
+
+def _api_matrix() -> dict[str, RouteCases]:
+    from operations.models import Operation
+
+    matrix: dict[str, RouteCases] = {
+        "api:api-root": _api_root,
+        "api:country-detail": _api_directory_detail("country", lambda world: "THA", "ZZZ"),
+        "api:agency-detail": _api_directory_detail(
+            "agency", _first_pk(Agency, acronym="RTP"), MISSING_ID),
+        "api:focal-point-detail": _api_focal_point_detail,
+        "api:joint-operation-detail": _api_directory_detail(
+            "joint-operation", lambda world: "jpoa-2015", "no-such"),
+        "api:operation-detail": _api_directory_detail(
+            "operation", _first_pk(Operation, country__code="THA"), MISSING_ID),
+        "api:return-list": _api_return_list,
+        "api:return-detail": _api_return_detail,
+        "api:return-submit": _api_return_submit,
+        "api:return-accept": _api_return_accept,
+        "api:return-reopen": _api_return_reopen,
+        "api:totals": _api_totals,
+        "api:token-obtain": _api_token_obtain,
+        "api:schema": _api_schema,
+        "api:docs": _api_docs,
+        "api_tokens": _api_tokens_page,
+        "api_token_revoke": _api_token_revoke,
+    }
+    for name in ("country", "agency", "focal-point", "joint-operation", "operation"):
+        matrix[f"api:{name}-list"] = _api_directory_list(name)
+    for kind in KINDS:
+        matrix[f"api:{kind.slug}-list"] = _api_record_list(kind)
+        matrix[f"api:{kind.slug}-detail"] = _api_record_detail(kind)
+        matrix[f"api:{kind.slug}-bulk"] = _api_record_bulk(kind)
+    matrix["api:arrests-list"] = lambda world: (_api_record_list(KINDS[0])(world)
+                                                + _api_record_create(world))
+    return matrix
+
+
+API_MATRIX = _api_matrix()
+
+
 MATRIX: dict[str, RouteCases] = {
     "home": _home,
     "healthz": _healthz,
@@ -641,6 +963,7 @@ MATRIX: dict[str, RouteCases] = {
     "password_change_done": _password_change_done,
     "set_language": _set_language,
     "operations:record_list": _record_list,
+    "operations:record_export_csv": _record_export_csv,
     "operations:record_detail": _record_detail,
     "operations:record_share": _record_share,
     "operations:record_create": _record_create,
@@ -681,6 +1004,7 @@ MATRIX: dict[str, RouteCases] = {
     "reporting:return_submit": _return_submit,
     "reporting:return_accept": _return_accept,
     "reporting:return_reopen": _return_reopen,
+    **API_MATRIX,
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -712,8 +1036,9 @@ def run_cases(client, world: World, cases: list[Case]) -> list[str]:
             client.logout()
             if role != "anonymous":
                 client.force_login(world.users[role])
+            body = {"content_type": case.content_type} if case.content_type else {}
             with transaction.atomic():
-                response = getattr(client, case.method.lower())(case.url, case.data or {})
+                response = getattr(client, case.method.lower())(case.url, case.data or {}, **body)
                 transaction.set_rollback(True)  # each case starts from the same world
             got, want = outcome(response), case.expected[role]
             CASES["permission matrix"] += 1
