@@ -6,12 +6,15 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test lint worker beat browsers clean clean-db
+.PHONY: help .venv venv run test lint worker beat browsers clean clean-db bench bench-quick
 
 help:
 	@echo "make run       migrate, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test      ruff + pytest (extra pytest args: PYTEST_ARGS='-k foo')"
 	@echo "make lint      ruff only"
+	@echo "make bench     benchmarks at 1M records in database jpoa_bench (several minutes;"
+	@echo "               writes docs/benchmarks.md)"
+	@echo "make bench-quick  the same at 50k records, about a minute"
 	@echo "make worker    Celery worker      (needs CELERY_BROKER_URL)"
 	@echo "make beat      Celery beat        (needs CELERY_BROKER_URL)"
 	@echo "make browsers  install Debian chromium + chromium-driver (root)"
@@ -45,6 +48,16 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Benchmarks run in a database of their own, jpoa_bench: on the server of DATABASE_URL when set,
+# else in the embedded PostgreSQL (created and migrated when missing; see bench/run.py).
+bench: $(STAMP)
+	@trap '$(BIN)/python -m jpoa.embedded_db stop >/dev/null' EXIT; \
+	  BENCH_COMMAND="make bench" $(BIN)/python -m bench.run --write-docs
+
+bench-quick: $(STAMP)
+	@trap '$(BIN)/python -m jpoa.embedded_db stop >/dev/null' EXIT; \
+	  BENCH_COMMAND="make bench-quick" $(BIN)/python -m bench.run --quick
 
 worker: $(STAMP)
 	$(BIN)/celery -A jpoa worker -l info

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import cooperation_views, import_views, views
+from . import cooperation_views, export_views, import_views, views
 
 app_name = "operations"
 urlpatterns = [
     path("records/<slug:kind>/", views.record_list, name="record_list"),
     path("records/<slug:kind>/new/", views.record_create, name="record_create"),
+    path("records/<slug:kind>/export.csv", export_views.record_export_csv,
+         name="record_export_csv"),
     path("records/<slug:kind>/<int:pk>/", views.record_detail, name="record_detail"),
     path("records/<slug:kind>/<int:pk>/edit/", views.record_update, name="record_update"),
     path("records/<slug:kind>/<int:pk>/delete/", views.record_delete, name="record_delete"),

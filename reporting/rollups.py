@@ -7,6 +7,7 @@ and is simply run again.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
@@ -47,12 +48,26 @@ def metric_rows(metric: Metric, scope: Q) -> QuerySet:
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-def _insert(metric: Metric, scope: Q) -> int:
+# Stand-ins for a scope's ids: each metric's INSERT is compiled once per kind of scope and run
+# with the real ids. Building and compiling the ~40 querysets of a run took the ORM as long as
+# PostgreSQL took to run them for one country (docs/benchmarks.md).
+_JOINT_OPERATION, _COUNTRY = -1_000_001, -1_000_002
+
+
+@functools.cache
+def _insert_statement(metric: Metric, by_joint_operation: bool, by_country: bool) -> tuple:
+    scope = _scope_filter(_JOINT_OPERATION if by_joint_operation else None,
+                          _COUNTRY if by_country else None)
     sql, params = metric_rows(metric, scope).query.sql_with_params()
+    return f"INSERT INTO {CountryTotal._meta.db_table} ({', '.join(COLUMNS)}) {sql}", params
+
+
+def _insert(metric: Metric, joint_operation_id: int | None, country_id: int | None) -> int:
+    sql, params = _insert_statement(metric, joint_operation_id is not None,
+                                    country_id is not None)
+    ids = {_JOINT_OPERATION: joint_operation_id, _COUNTRY: country_id}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {CountryTotal._meta.db_table} ({', '.join(COLUMNS)}) {sql}", params
-        )
+        cursor.execute(sql, [ids.get(p, p) if type(p) is int else p for p in params])
         return cursor.rowcount
 
 
@@ -62,6 +77,10 @@ def _scope_filter(joint_operation_id: int | None, country_id: int | None) -> Q:
         scope &= Q(operation__joint_operation_id=joint_operation_id)
     if country_id is not None:
         scope &= Q(country_id=country_id)
+    if joint_operation_id is not None and country_id is not None:
+        # Always true (a record's country is its operation's), but it lets PostgreSQL find the
+        # one operation first and read only its records, not the country's of every period.
+        scope &= Q(operation__country_id=country_id)
     return scope
 
 
@@ -89,8 +108,7 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
             if country_id is not None:
                 stale = stale.filter(country_id=country_id)
             stale._raw_delete(stale.db)
-            scope = _scope_filter(joint_operation_id, country_id)
-            rows = sum(_insert(metric, scope) for metric in METRICS)
+            rows = sum(_insert(metric, joint_operation_id, country_id) for metric in METRICS)
     except Exception as error:
         RollupRun.objects.filter(pk=run.pk).update(
             outcome=RollupRun.Outcome.FAILED, finished_at=timezone.now(),
