@@ -37,6 +37,11 @@ class Scope:
     def has_membership(self) -> bool:
         return bool(self.roles)
 
+    @property
+    def follows_every_country(self) -> bool:
+        """Co-chairs, the secretariat and administrators work with every country."""
+        return self.is_superuser or bool(self.roles & AGGREGATE_ROLES)
+
 
 NO_SCOPE = Scope(False, frozenset(), frozenset(), frozenset(), frozenset())
 
@@ -337,6 +342,12 @@ def can_view_regional_totals(user) -> bool:
     return scope.is_superuser or scope.has_membership
 
 
+def follows_every_country(user) -> bool:
+    """Co-chairs, the secretariat and administrators follow every country's returns and
+    figures."""
+    return scope_for(user).follows_every_country
+
+
 def is_own_country(user, country_id: int) -> bool:
     """The user works for the country (an officer or focal point there)."""
     return country_id in scope_for(user).record_country_ids
@@ -351,8 +362,7 @@ def can_view_country_breakdown(user, country_id: int) -> bool:
     """One country's own figures and charts: for its own people and for those who follow
     every country (co-chairs, the secretariat, administrators). Totals per country are not
     a breakdown: everyone with a membership sees them."""
-    scope = scope_for(user)
-    return bool(scope.roles & AGGREGATE_ROLES) or can_read_country_records(user, country_id)
+    return scope_for(user).follows_every_country or is_own_country(user, country_id)
 
 
 def can_export(user, *, profile: str, country_id: int | None) -> bool:
@@ -360,7 +370,7 @@ def can_export(user, *, profile: str, country_id: int | None) -> bool:
     one country's for its own people too. The public profile (a media release) is for the
     co-chairs, the secretariat, administrators and a country's focal point — not officers."""
     scope = scope_for(user)
-    follows_every_country = scope.is_superuser or bool(scope.roles & AGGREGATE_ROLES)
+    follows_every_country = scope.follows_every_country
     if country_id is None:
         return follows_every_country
     if profile == "public":
@@ -379,7 +389,7 @@ def returns_visible(user, queryset: QuerySet) -> QuerySet:
     """Country returns (state and totals) a user follows: their own country's; the
     co-chairs, the secretariat and administrators follow every country's."""
     scope = scope_for(user)
-    if scope.is_superuser or scope.roles & AGGREGATE_ROLES:
+    if scope.follows_every_country:
         return queryset
     return queryset.filter(country_id__in=scope.record_country_ids)
 
@@ -465,7 +475,7 @@ def focal_points_visible(user, queryset: QuerySet) -> QuerySet:
     """Focal points (names and contact details) of the user's own countries; co-chairs, the
     secretariat and administrators, who work with every country, see every country's."""
     scope = scope_for(user)
-    if scope.is_superuser or scope.roles & AGGREGATE_ROLES:
+    if scope.follows_every_country:
         return queryset
     return queryset.filter(country_id__in=scope.record_country_ids)
 

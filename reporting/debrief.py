@@ -7,6 +7,8 @@ recommendations.
 """
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -181,7 +183,8 @@ def recommendation_track(request, pk):
             pk=pk)
     except (Recommendation.DoesNotExist, ValueError) as missing:
         raise Http404 from missing
-    form = TrackForm(request.POST, instance=Recommendation.objects.get(pk=pk))
+    # The form validates on a copy: the service, not the form, changes the recommendation.
+    form = TrackForm(request.POST, instance=copy.copy(recommendation))
     if form.is_valid():
         try:
             cooperation.recommendation_track(actor=request.user, recommendation=recommendation,

@@ -17,11 +17,6 @@ from . import selectors
 from .forms import ReturnReopenForm, ReturnSubmitForm
 
 
-def _follows_every_return(user) -> bool:
-    scope = access.scope_for(user)
-    return scope.is_superuser or bool(scope.roles & access.AGGREGATE_ROLES)
-
-
 @login_required
 @require_safe
 def home(request):
@@ -31,7 +26,7 @@ def home(request):
     joint_operation = joint_operation_current()
     figures = []
     participations, workspaces, return_states = [], [], []
-    follows_every_return = _follows_every_return(request.user)
+    follows_every_return = access.follows_every_country(request.user)
     if joint_operation is not None:
         figures = selectors.headline_figures(joint_operation=joint_operation)
         participations = list(joint_operation.participations.all())
