@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
+# The suite runs in parallel (pytest-xdist), one process per core; TEST_WORKERS=0 runs it serially.
+TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
 .PHONY: help .venv venv run test lint worker beat browsers clean clean-db bench bench-quick
@@ -44,7 +46,7 @@ test: $(STAMP)
 	            "browser tests will be skipped (run 'sudo make browsers')."; fi; \
 	fi
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -108,6 +108,22 @@ def celery_worker_queue(transactional_db, monkeypatch):
             process.wait()
 
 
+def pytest_sessionfinish(session):
+    """Under pytest-xdist each worker hands its case counts to the controller."""
+    from tests.counters import CASES
+
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["cases"] = dict(CASES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist hook on the controller: add up a finished worker's case counts."""
+    from tests.counters import CASES
+
+    CASES.update(getattr(node, "workeroutput", {}).get("cases", {}))
+
+
 def pytest_terminal_summary(terminalreporter):
     from tests.counters import CASES
 
