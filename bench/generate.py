@@ -244,7 +244,11 @@ def _returns(joint_operations, countries, users_by_country) -> None:
                 submitted_at=now if state != "open" else None,
                 submitted_by=focal if state != "open" else None,
                 accepted_at=now if state == "accepted" else None))
-    om.CountryReturn.objects.bulk_create(returns, ignore_conflicts=True)
+    # A return left by an earlier run of another size takes this run's state: the latest joint
+    # operation of a smaller run was a past (accepted) one of a larger run.
+    om.CountryReturn.objects.bulk_create(
+        returns, update_conflicts=True, unique_fields=["joint_operation", "country"],
+        update_fields=["state", "submitted_at", "submitted_by", "accepted_at"])
 
 
 def _users(countries, secretariat, agencies, joint_operations) -> tuple[dict, dict]:
@@ -511,11 +515,17 @@ def generate(config: BenchConfig, *, reuse: bool = False,
                 cursor.execute("SET LOCAL session_replication_role = replica")
             try:
                 step = time.perf_counter()
-                if any(existing.values()):
+                # Records of benchmark joint operations this size does not have (left by a
+                # larger run) go too: a quick run after a full one must not add them up.
+                other_ids = list(om.Operation.objects.filter(
+                    joint_operation__slug__startswith=SLUG_PREFIX).exclude(
+                    pk__in=operation_ids).values_list("pk", flat=True))
+                if any(existing.values()) or other_ids:
                     with connection.cursor() as cursor:
                         for model in om.OUTCOME_MODELS:
                             cursor.execute(f"DELETE FROM {model._meta.db_table}"
-                                           " WHERE operation_id = ANY(%s)", [operation_ids])
+                                           " WHERE operation_id = ANY(%s)",
+                                           [operation_ids + other_ids])
                     timings["delete earlier records"] = time.perf_counter() - step
                 for model, count in record_counts(config).items():
                     step = time.perf_counter()

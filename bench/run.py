@@ -92,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-never-used-elsewhere-0123456789")
     os.environ.pop("CELERY_BROKER_URL", None)
     os.environ.setdefault("LOG_LEVEL", "ERROR")
+    # The test client speaks plain HTTP: with DEBUG off every request would be redirected.
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    # Static files as in development: no collectstatic manifest is needed to render a page.
+    os.environ.setdefault("STATIC_MANIFEST", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jpoa.settings")
     sys.path.insert(0, str(BASE_DIR))
 

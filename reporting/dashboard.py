@@ -4,18 +4,28 @@ It never reads the records. The totals of a joint operation are read in one quer
 under a key holding a version number the roll-up bumps (``bump_dashboard_version``); everything
 the page shows is shaped from them in Python, so the page costs the same few queries whatever
 the number of countries and records.
+
+The rendered body is cached too, under the same version, keyed by everything it shows: the
+joint operation, the filters, the roll-up's state, the returns' states and the user's access
+view (``AccessView``). A cache hit skips the figures, the table, the charts and their render.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -93,9 +103,10 @@ def country_totals(*, joint_operation: JointOperation, last_updated: dt.datetime
 
 def statement_figure(value: int) -> str:
     """A figure in digits, rounded as the statement rounds it: "over 70" for 73."""
-    base = statement.rounded_down(value)
-    return str(value) if base == value else str(statement.OVER % {"n": number_format(
-        base, force_grouping=True)})
+    worded = statement.figure(value, rounded=True)
+    # A rounded figure is 20 or more, so the statement says it in digits too; an exact one
+    # stays in digits here, where the statement would say a figure under ten in words.
+    return worded.text if worded.count != value else str(value)
 
 
 def _records_url(metric: Metric, joint_operation: JointOperation, country: Country | None,
@@ -211,6 +222,40 @@ class Chart:
 
 
 @dataclass
+class Details:
+    """What a cache hit never computes: the figures, the per-country table and the charts."""
+
+    figures: list[HeadlineFigure] = field(default_factory=list)
+    rows: list[CountryRow] = field(default_factory=list)
+    totals_row: list[int | None] = field(default_factory=list)
+    accepted_row: list[int | None] = field(default_factory=list)
+    own_countries: list[CountryRow] = field(default_factory=list)  # officers' own countries
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AccessView:
+    """Everything about the user that changes what the dashboard shows them.
+
+    Two users with the same view get the same page, byte for byte; the cached page's key holds
+    all of it, so a page is never served to a user who may see something else.
+    """
+
+    reads_every_country: bool  # drill-down links of the regional figures
+    readable_ids: frozenset[int]  # countries whose figures link to their records
+    choosable_ids: frozenset[int]  # countries the user may choose (their breakdown)
+    return_ids: frozenset[int]  # countries whose return page the user may open
+    own_ids: frozenset[int]  # "Your country" boxes
+
+    def key(self) -> tuple:
+        return (self.reads_every_country, *(tuple(sorted(ids)) for ids in (
+            self.readable_ids, self.choosable_ids, self.return_ids, self.own_ids)))
+
+
+BODY_TEMPLATE = "reporting/_dashboard_body.html"
+
+
+@dataclass
 class Dashboard:
     joint_operation: JointOperation | None
     form: DashboardFilterForm | None = None
@@ -222,56 +267,143 @@ class Dashboard:
     state: selectors.RollupState | None = None
     pending_names: list[str] = field(default_factory=list)
     failed_names: list[str] = field(default_factory=list)
-    figures: list[HeadlineFigure] = field(default_factory=list)
-    rows: list[CountryRow] = field(default_factory=list)
-    totals_row: list[int | None] = field(default_factory=list)
-    accepted_row: list[int | None] = field(default_factory=list)
-    own_countries: list[CountryRow] = field(default_factory=list)  # officers' own countries
-    charts: list[Chart] = field(default_factory=list)
     metrics: tuple[Metric, ...] = HEADLINE_METRICS
+    # The cache key of the rendered body ("": not cached, e.g. a filter was refused).
+    cache_key: str = ""
+    compute: Callable[[], Details] | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def details(self) -> Details:
+        return self.compute() if self.compute is not None else Details()
+
+    figures = property(lambda self: self.details.figures)
+    rows = property(lambda self: self.details.rows)
+    totals_row = property(lambda self: self.details.totals_row)
+    accepted_row = property(lambda self: self.details.accepted_row)
+    own_countries = property(lambda self: self.details.own_countries)
+    charts = property(lambda self: self.details.charts)
 
     @property
     def country_row(self) -> CountryRow | None:
         """The chosen country's row of the per-country table."""
         return next((row for row in self.rows if row.selected), None)
 
+    @property
+    def body(self) -> str:
+        """The page's content, rendered once per joint operation, filters, roll-up state and
+        access view, until the roll-up bumps the version (or CACHE_SECONDS pass)."""
+        if not self.cache_key:
+            return render_to_string(BODY_TEMPLATE, {"dashboard": self})
+        html = cache.get(self.cache_key)
+        if html is None:
+            html = render_to_string(BODY_TEMPLATE, {"dashboard": self})
+            cache.set(self.cache_key, str(html), CACHE_SECONDS)
+        return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
 
-def _default_joint_operation(joint_operations: list[JointOperation]) -> JointOperation | None:
-    # As on the overview: the most recent joint operation that is not still being planned.
-    return next((j for j in joint_operations if j.status != JointOperation.Status.PLANNING),
-                joint_operations[0] if joint_operations else None)
+
+def body_cache_key(*, joint_operation: JointOperation, countries: list[Country],
+                   form: DashboardFilterForm, state: selectors.RollupState,
+                   return_states: dict[int, str], view: AccessView) -> str:
+    """The cached body's key: the roll-up's version and everything the body shows.
+
+    The version (bumped by every roll-up) and the latest run's time are in it as in
+    ``country_totals``; the rest is hashed: the joint operation and its countries as read now,
+    the filters as the form shows them, the roll-up's state, the returns' states, the user's
+    access view, the language and the time zone.
+    """
+    stamp = int(state.last_updated.timestamp() * 1_000_000) if state.last_updated else 0
+    shown = (
+        (joint_operation.pk, joint_operation.slug, joint_operation.name, joint_operation.status,
+         joint_operation.starts_on, joint_operation.ends_on),
+        tuple((c.pk, c.code, c.name) for c in countries),
+        tuple((name, str(form[name].value())) for name in form.fields),
+        (stamp, tuple(sorted(state.pending_country_ids)), tuple(sorted(state.failed_country_ids)),
+         state.failed_everything),
+        tuple(sorted(return_states.items())),
+        view.key(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return f"dashboard:{dashboard_version()}:body:{joint_operation.pk}:{stamp}:{digest}"
+
+
+def access_view(user, countries: list[Country], *, joint_operation: JointOperation) -> AccessView:
+    """The user's access, asked once per country (not once per cell of the table)."""
+    return AccessView(
+        reads_every_country=access.can_read_country_records(user, None),
+        readable_ids=frozenset(c.pk for c in countries
+                               if access.can_read_country_records(user, c.pk)),
+        choosable_ids=frozenset(c.pk for c in countries
+                                if access.can_view_country_breakdown(user, c.pk)),
+        return_ids=selectors.dashboard_return_country_ids(user=user,
+                                                          joint_operation=joint_operation),
+        own_ids=frozenset(c.pk for c in countries if access.is_own_country(user, c.pk)),
+    )
 
 
 def build(*, user, params) -> Dashboard:
-    """The dashboard for ``user`` with the filters in ``params`` (a QueryDict)."""
+    """The dashboard for ``user`` with the filters in ``params`` (a QueryDict).
+
+    What decides the page is read here (a few small queries); the figures, table and charts
+    are worked out only when the page's body is not in the cache.
+    """
     joint_operations = selectors.dashboard_joint_operations()
     by_slug = {j.slug: j for j in joint_operations}
-    joint_operation = by_slug.get(params.get("joint_operation", "")) or _default_joint_operation(
-        joint_operations)
+    joint_operation = by_slug.get(params.get("joint_operation", "")) or (
+        selectors.current_joint_operation(joint_operations))
     if joint_operation is None:
         return Dashboard(joint_operation=None)
 
     operations = selectors.dashboard_operations(joint_operation=joint_operation)
     countries = [operation.country for operation in operations]
-    choosable = [c for c in countries if access.can_view_country_breakdown(user, c.pk)]
+    view = access_view(user, countries, joint_operation=joint_operation)
+    choosable = [c for c in countries if c.pk in view.choosable_ids]
     data = params.copy()
     if not data.get("joint_operation"):
         data["joint_operation"] = joint_operation.slug
     form = DashboardFilterForm(data, joint_operations=joint_operations, countries=choosable)
-    form.is_valid()  # an invalid choice is reported beside its field and not applied
+    valid = form.is_valid()  # an invalid choice is reported beside its field and not applied
     country = next((c for c in choosable if c.code == form.cleaned_data.get("country")), None)
     sector = form.cleaned_data.get("sector") or ""
 
     state = selectors.rollup_state(joint_operation=joint_operation)
-    totals = country_totals(joint_operation=joint_operation, last_updated=state.last_updated)
     return_states = selectors.dashboard_return_states(joint_operation=joint_operation)
-    return_ids = selectors.dashboard_return_country_ids(user=user, joint_operation=joint_operation)
-    state_labels = dict(CountryReturn.State.choices)
     accepted_ids = {c.pk for c in countries
                     if return_states.get(c.pk) == CountryReturn.State.ACCEPTED}
+    names = {c.pk: c.name for c in countries}
+
+    def compute() -> Details:
+        return _details(joint_operation=joint_operation, countries=countries, country=country,
+                        sector=sector, state=state, return_states=return_states,
+                        accepted_ids=accepted_ids, view=view)
+
+    return Dashboard(
+        joint_operation=joint_operation,
+        form=form,
+        country=country,
+        sector=sector,
+        sector_label=dict(Sector.choices).get(sector, ""),
+        countries=countries,
+        accepted_count=len(accepted_ids),
+        state=state,
+        pending_names=sorted(names.get(i, "?") for i in state.pending_country_ids),
+        failed_names=sorted(names.get(i, "?") for i in state.failed_country_ids),
+        # A refused filter is rendered with its error, never cached (nor is any other input).
+        cache_key=body_cache_key(joint_operation=joint_operation, countries=countries, form=form,
+                                 state=state, return_states=return_states, view=view)
+        if valid else "",
+        compute=compute,
+    )
+
+
+def _details(*, joint_operation, countries, country, sector, state, return_states, accepted_ids,
+             view: AccessView) -> Details:
+    totals = country_totals(joint_operation=joint_operation, last_updated=state.last_updated)
+    state_labels = dict(CountryReturn.State.choices)
 
     def readable(country_: Country | None) -> bool:
-        return access.can_read_country_records(user, country_.pk if country_ else None)
+        return view.reads_every_country if country_ is None else country_.pk in view.readable_ids
 
     def value(country_id: int, metric: Metric) -> int | None:
         if not sector:
@@ -307,36 +439,26 @@ def build(*, user, params) -> Dashboard:
     rows = []
     for c in countries:
         state_ = return_states.get(c.pk, CountryReturn.State.OPEN)
+        links = readable(c)
         rows.append(CountryRow(
             country=c, state=state_, state_label=state_labels[state_],
             cells=[
                 Cell(metric=metric, value=(v := value(c.pk, metric)),
                      records_url=(_records_url(metric, joint_operation, c, sector)
-                                  if v is not None and readable(c) else ""))
+                                  if v is not None and links else ""))
                 for metric in HEADLINE_METRICS
             ],
             return_url=(reverse("reporting:return_detail", args=[joint_operation.slug, c.code])
-                        if c.pk in return_ids else ""),
+                        if c.pk in view.return_ids else ""),
             selected=c == country,
         ))
 
-    names = {c.pk: c.name for c in countries}
-    return Dashboard(
-        joint_operation=joint_operation,
-        form=form,
-        country=country,
-        sector=sector,
-        sector_label=dict(Sector.choices).get(sector, ""),
-        countries=countries,
-        accepted_count=len(accepted_ids),
-        state=state,
-        pending_names=sorted(names.get(i, "?") for i in state.pending_country_ids),
-        failed_names=sorted(names.get(i, "?") for i in state.failed_country_ids),
+    return Details(
         figures=figures,
         rows=rows,
         totals_row=[total([c.pk for c in countries], m) for m in HEADLINE_METRICS],
         accepted_row=[total(accepted_ids, m) for m in HEADLINE_METRICS],
-        own_countries=[row for row in rows if access.is_own_country(user, row.country.pk)],
+        own_countries=[row for row in rows if row.country.pk in view.own_ids],
         charts=_charts(joint_operation=joint_operation, totals=totals, countries=countries,
                        scope_ids=scope_ids, sector=sector, country_chosen=country is not None,
                        value=value),

@@ -18,8 +18,7 @@ RECENT_JOBS = 20
 
 def _form(request, data=None) -> ExportForm:
     joint_operations = selectors.dashboard_joint_operations()
-    current = next((j for j in joint_operations if j.status != j.Status.PLANNING),
-                   joint_operations[0] if joint_operations else None)
+    current = selectors.current_joint_operation(joint_operations)
     return ExportForm(data, user=request.user, joint_operations=joint_operations,
                       countries=selectors.taking_part_countries(), auto_id="export_%s",
                       initial={"joint_operation": current.slug if current else ""})

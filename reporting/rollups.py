@@ -1,9 +1,12 @@
 """The only writer of CountryTotal: totals recomputed from the records with set-based SQL.
 
 A run replaces the totals of its scope (one country of one joint operation, or everything) in
-one transaction, with one ``INSERT ... SELECT ... GROUP BY`` per metric covering every
-dimension of it. Running it twice changes nothing; a run that crashed left nothing half-written
-and is simply run again.
+one transaction, with one ``INSERT ... SELECT`` per metric that reads the metric's records once
+and produces every dimension of it with ``GROUPING SETS`` (``metric_insert``). Running it twice
+changes nothing; a run that crashed left nothing half-written and is simply run again.
+
+``metric_rows`` computes the same rows the plain way, one ``GROUP BY`` per dimension joined by
+``UNION ALL``: ``differences()`` checks the stored totals against it.
 """
 from __future__ import annotations
 
@@ -12,12 +15,12 @@ import logging
 import time
 
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .dashboard import bump_dashboard_version
-from .metrics import METRICS, TOTAL, Metric
+from .metrics import METRICS, TOTAL, Dimension, Metric
 from .models import CountryTotal, RollupRun
 
 logger = logging.getLogger(__name__)
@@ -48,6 +51,86 @@ def metric_rows(metric: Metric, scope: Q) -> QuerySet:
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
+def _member_columns(metric: Metric) -> tuple[list[tuple[Dimension, object]], list[tuple]]:
+    """The metric's dimensions split in two: those whose member is an expression of a record
+    (grouped), and those with one aggregate per fixed member (officer categories)."""
+    grouped, per_member = [], []
+    for dimension in metric.dimensions:
+        pairs = metric.member_values(dimension)
+        if len(pairs) == 1 and pairs[0][1] is metric.value:
+            grouped.append((dimension, pairs[0][0]))
+        else:
+            per_member.append((dimension, [(member.value, value) for member, value in pairs]))
+    return grouped, per_member
+
+
+def _per_row(aggregate) -> object | None:
+    """What ``aggregate`` adds up for one record (``SUM`` of it gives the aggregate), or None."""
+    if getattr(aggregate, "filter", None) is not None or getattr(aggregate, "distinct", False):
+        return None
+    source = aggregate.get_source_expressions()[0] if isinstance(aggregate, Aggregate) else None
+    if type(aggregate) is Sum:
+        return source
+    if type(aggregate) is Count and isinstance(source, F) and source.name in ("id", "pk"):
+        return Value(1)  # the key is never NULL: every record counts one
+    return None
+
+
+def metric_insert(metric: Metric, scope: Q) -> tuple[str, tuple]:
+    """One ``INSERT ... SELECT`` of every total row of the metric for the records in ``scope``.
+
+    The records are read once (``t``: each record's joint operation, country, members and the
+    value it adds), and the totals of every dimension are added up from ``t`` with
+    ``GROUPING SETS``; a dimension with one aggregate per member (officer categories) is
+    unpivoted from the same rows. A count is a sum of ones. An aggregate that is not a plain
+    sum (none today) would be computed per combination of members in ``t`` first, and summed
+    again. The rows are exactly ``metric_rows``' (the tests compare them, zeros included).
+    """
+    grouped, per_member = _member_columns(metric)
+    aliases = [f"_g{i}" for i in range(len(grouped))]
+    sums = {"_v": metric.value}
+    for i, (_dimension, pairs) in enumerate(per_member):
+        for j, (_member, value) in enumerate(pairs):
+            sums[f"_s{i}_{j}"] = value
+    inner = (
+        metric.model.objects.filter(scope).filter(metric.filters)
+        .annotate(_jo=F("operation__joint_operation_id"), _country=F("country_id"),
+                  **{alias: expression for alias, (_d, expression) in zip(aliases, grouped, strict=True)})
+    )
+    per_row = {name: _per_row(value) for name, value in sums.items()}
+    if all(expression is not None for expression in per_row.values()):
+        # Each record's own values: PostgreSQL adds them up for every grouping set in one scan.
+        inner = inner.annotate(**per_row).values("_jo", "_country", *aliases, *per_row)
+    else:  # an aggregate that is not a plain sum: summed by every member first, then again
+        inner = inner.values("_jo", "_country", *aliases).annotate(**sums)
+    inner = inner.order_by()
+    inner_sql, params = inner.query.sql_with_params()
+    params = list(params)
+    if aliases:
+        dimension = ("CASE " + " ".join(f'WHEN GROUPING("{a}") = 0 THEN %s' for a in aliases)
+                     + " ELSE '' END")
+        member = ("CASE " + " ".join(f'WHEN GROUPING("{a}") = 0 THEN "{a}"' for a in aliases)
+                  + " ELSE '' END")
+        sets = ", ".join(['("_jo", "_country")',
+                          *(f'("_jo", "_country", "{a}")' for a in aliases)])
+        group_by = f"GROUPING SETS ({sets})"
+    else:
+        dimension, member, group_by = "''", "''", '"_jo", "_country"'
+    selects = [f'SELECT "_jo", "_country", %s, {dimension}, {member}, COALESCE(SUM("_v"), 0)'
+               f" FROM t GROUP BY {group_by}"]
+    params += [metric.key, *(d.key for d, _e in grouped)]
+    for i, (dimension_, pairs) in enumerate(per_member):
+        values = ", ".join(f'(%s, "_s{i}_{j}")' for j in range(len(pairs)))
+        selects.append(
+            f'SELECT "_jo", "_country", %s, %s, m.member, COALESCE(SUM(m.value), 0)'
+            f" FROM t CROSS JOIN LATERAL (VALUES {values}) AS m (member, value)"
+            f' GROUP BY "_jo", "_country", m.member')
+        params += [metric.key, dimension_.key, *(member for member, _v in pairs)]
+    sql = (f"INSERT INTO {CountryTotal._meta.db_table} ({', '.join(COLUMNS)}) "
+           f"WITH t AS ({inner_sql}) " + " UNION ALL ".join(selects))
+    return sql, tuple(params)
+
+
 # Stand-ins for a scope's ids: each metric's INSERT is compiled once per kind of scope and run
 # with the real ids. Building and compiling the ~40 querysets of a run took the ORM as long as
 # PostgreSQL took to run them for one country (docs/benchmarks.md).
@@ -58,8 +141,7 @@ _JOINT_OPERATION, _COUNTRY = -1_000_001, -1_000_002
 def _insert_statement(metric: Metric, by_joint_operation: bool, by_country: bool) -> tuple:
     scope = _scope_filter(_JOINT_OPERATION if by_joint_operation else None,
                           _COUNTRY if by_country else None)
-    sql, params = metric_rows(metric, scope).query.sql_with_params()
-    return f"INSERT INTO {CountryTotal._meta.db_table} ({', '.join(COLUMNS)}) {sql}", params
+    return metric_insert(metric, scope)
 
 
 def _insert(metric: Metric, joint_operation_id: int | None, country_id: int | None) -> int:

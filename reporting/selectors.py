@@ -325,6 +325,13 @@ def dashboard_joint_operations() -> list[JointOperation]:
     return list(JointOperation.objects.order_by("-starts_on", "-pk"))
 
 
+def current_joint_operation(joint_operations: list[JointOperation]) -> JointOperation | None:
+    """The joint operation a page opens on, among ``joint_operations`` (newest first): the most
+    recent one that is not still being planned, else the newest (the dashboard, the exports)."""
+    return next((j for j in joint_operations if j.status != JointOperation.Status.PLANNING),
+                joint_operations[0] if joint_operations else None)
+
+
 def taking_part_countries() -> list[Country]:
     """Countries with an operation in any joint operation, by name (the export form)."""
     return list(Country.objects.filter(operations__isnull=False).distinct().order_by("name"))

@@ -360,6 +360,91 @@ def test_the_totals_are_cached_until_the_version_changes(client, totals):
     assert headline(client.get(URL).content.decode())["arrests"][0] == "33"
 
 
+def get_page(client, params: dict | None = None) -> tuple[str, str]:
+    """The page, and the key its rendered body is cached under (for that user, those filters)."""
+    response = client.get(URL, params or {})
+    return response.content.decode(), response.context["dashboard"].cache_key
+
+
+def test_the_rendered_body_is_cached_and_a_rollup_makes_it_stale(client, totals):
+    # given a co-chair's page, whose body is now in the cache
+    login(client, "cochair.nzl")
+    html, key = get_page(client)
+    assert key and cache.get(key) and cache.get(key) in html
+
+    # the next request is served from that entry, whatever is in it
+    cache.set(key, '<p id="marker">cached body</p>')
+    assert '<p id="marker">cached body</p>' in client.get(URL).content.decode()
+
+    # when a record is added and the roll-up runs
+    operation = om.Operation.objects.get(country__code="THA")
+    ArrestRecordFactory(operation=operation, agency=Agency.objects.get(acronym="RTP"), count=5)
+    rollups.rollup(joint_operation_id=operation.joint_operation_id, country_id=operation.country_id)
+
+    # then the cached body is stale: a new key, and the page shows the new figure
+    html, new_key = get_page(client)
+    assert new_key != key
+    assert "marker" not in html
+    assert headline(html)["arrests"][0] == "37"
+
+
+def test_a_changed_return_state_is_not_served_from_an_older_body(client, totals):
+    login(client, "cochair.nzl")
+    assert "return-state-open" in country_rows(client.get(URL).content.decode())["THA"]
+
+    # the secretariat's decisions do not run a roll-up, but the page shows them at once
+    om.CountryReturn.objects.update_or_create(
+        joint_operation=om.JointOperation.objects.get(slug="jpoa-2015"),
+        country=Country.objects.get(code="THA"),
+        defaults={"state": "submitted", "submitted_at": timezone.now()})
+
+    assert "return-state-submitted" in country_rows(client.get(URL).content.decode())["THA"]
+
+
+@pytest.mark.parametrize("params", [{}, {"country": "THA"}, {"sector": "fishing"}])
+def test_users_with_different_access_never_share_a_cached_body(client, totals, params):
+    # given every kind of user opening the same page, one after the other (each may fill the
+    # cache for the next)
+    users = ["officer.tha", "cochair.nzl", "admin", "focal.aus", "officer2.tha", "secretariat"]
+    pages, keys = {}, {}
+    for username in users:
+        login(client, username)
+        pages[username], keys[username] = get_page(client, params)
+
+    # then each saw only what they may: record links to their own country's records only
+    assert all("country=THA" in link for link in record_links(pages["officer.tha"]))
+    if "country" not in params:  # (the box is left out when the page is their country's)
+        assert "Your country: Thailand" in pages["officer.tha"]
+    for username in ("cochair.nzl", "secretariat"):
+        assert record_links(pages[username]) == [], username
+        assert "Your country" not in pages[username], username
+    assert all("country=THA" not in link for link in record_links(pages["focal.aus"]))
+    assert any("country=THA" in link for link in record_links(pages["admin"]))
+    # and their cached bodies are different entries, except for users with the same access
+    assert keys["officer.tha"] == keys["officer2.tha"]  # the same access: the same page
+    distinct = [keys[u] for u in ("officer.tha", "cochair.nzl", "admin", "focal.aus")]
+    assert len(set(distinct)) == len(distinct)
+    if "country" in params:  # Australia's focal point may not choose Thailand: refused, so
+        assert keys["focal.aus"] == ""  # rendered with the error and never cached
+    assert all(cache.get(key) is not None for key in distinct if key)
+
+
+def test_a_user_whose_access_changes_gets_another_body(client, totals):
+    login(client, "officer.tha")
+    html, before = get_page(client)
+    assert "Your country: Thailand" in html
+
+    # when their membership ends
+    user = get_user_model().objects.get(username="officer.tha")
+    user.memberships.update(is_active=False)
+    user.memberships.create(role="officer",
+                            agency=Agency.objects.filter(country__code="AUS").first())
+
+    html, after = get_page(client)
+    assert after != before
+    assert "Your country: Thailand" not in html and "Your country: Australia" in html
+
+
 def test_bumping_without_a_version_starts_a_fresh_one(db):
     cache.delete(VERSION_KEY)
     bump_dashboard_version()

@@ -158,6 +158,30 @@ def test_totals_equal_a_raw_sql_aggregate_for_random_data(demo, seed):
     assert rollups.differences() == []
 
 
+@pytest.mark.parametrize("seed", [6, 7])
+def test_the_one_pass_insert_writes_exactly_the_rows_of_one_group_by_per_dimension(demo, seed):
+    # given the demo plus a random data set
+    random_records(random.Random(seed), 200)
+    operation = om.Operation.objects.get(country__code="THA")
+
+    # for every kind of scope and every metric, the statement the roll-up runs (one pass over
+    # the records, GROUPING SETS) writes the very rows of the plain form (one GROUP BY per
+    # dimension, UNION ALL), zeros included
+    for joint_operation_id, country_id in ((None, None), (operation.joint_operation_id, None),
+                                           (operation.joint_operation_id, operation.country_id)):
+        scope = rollups._scope_filter(joint_operation_id, country_id)
+        for metric in METRICS:
+            expected = sorted(rollups.metric_rows(metric, scope))
+            with transaction.atomic():
+                CountryTotal.objects.all().delete()
+                with connection.cursor() as cursor:
+                    cursor.execute(*rollups.metric_insert(metric, scope))
+                written = sorted(CountryTotal.objects.values_list(*rollups.COLUMNS))
+                transaction.set_rollback(True)
+            assert expected, metric.key
+            assert written == expected, (metric.key, joint_operation_id, country_id)
+
+
 def test_one_country_is_recomputed_alone(demo):
     rollups.rollup()
     thailand = Country.objects.get(code="THA")
