@@ -486,3 +486,59 @@ def tokens_visible(user, queryset: QuerySet) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
     return queryset.filter(user=user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning the next joint initiative, focal point continuity, records linked to networks
+# ---------------------------------------------------------------------------------------------
+
+
+def can_manage_planning(user) -> bool:
+    """The secretariat sets up planning meetings and turns accepted nominations into joint
+    investigations."""
+    scope = scope_for(user)
+    return scope.is_superuser or Role.SECRETARIAT in scope.roles
+
+
+def planning_meetings_visible(user, queryset: QuerySet) -> QuerySet:
+    """Planning meetings (name, date, place) are known to every member; fail closed."""
+    return reference_data_visible(user, queryset)
+
+
+def nominations_visible(user, queryset: QuerySet) -> QuerySet:
+    """A nomination is seen by the nominating country, the partner countries it names, and those
+    who follow every country (co-chairs, the secretariat, administrators). Its network's details
+    are shown only to those who also see the network (``networks_visible``)."""
+    scope = scope_for(user)
+    if scope.follows_every_country:
+        return queryset
+    ids = scope.record_country_ids
+    if not ids:
+        return queryset.none()
+    as_partner = queryset.model.objects.filter(partners__country_id__in=ids).values("pk")
+    return queryset.filter(Q(proposing_country_id__in=ids) | Q(pk__in=as_partner))
+
+
+def can_nominate(user) -> bool:
+    """A country's focal point nominates networks and partners for it."""
+    return bool(scope_for(user).focal_country_ids)
+
+
+def sees_network(user, network_id: int | None, network_model: type[Model]) -> bool:
+    """Whether the user may see that network (its name included)."""
+    return network_id is not None and networks_visible(
+        user, network_model.objects.filter(pk=network_id)).exists()
+
+
+def continuity_countries_visible(user, queryset: QuerySet) -> QuerySet:
+    """Countries whose focal point continuity (and its warnings) the user follows: their own;
+    every country for the co-chairs, the secretariat and administrators."""
+    scope = scope_for(user)
+    if scope.follows_every_country:
+        return queryset
+    return queryset.filter(pk__in=scope.record_country_ids)
+
+
+def can_view_directory(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_superuser or scope.has_membership

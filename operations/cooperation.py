@@ -19,12 +19,15 @@ from countries.models import Country
 
 from .models import (
     DebriefWorkshop,
+    IntelligenceReport,
     InvestigationMember,
     InvestigationNote,
+    InvestigationRecord,
     JointInvestigation,
     Lesson,
     Network,
     Recommendation,
+    SuspectRecord,
 )
 from .services import RecordConflict
 
@@ -84,17 +87,58 @@ def investigation_propose(*, actor, lead_country: Country, network: Network, tit
     if not invited:
         raise ValidationError({"invited": _(
             "Invite at least one other country: a joint investigation has two or more.")})
-    investigation = JointInvestigation(
-        title=title.strip(), network=network, lead_country=lead_country, starts_on=starts_on,
-        ends_on=ends_on, purpose=purpose.strip(), proposed_by=actor)
-    investigation.full_clean()
-    investigation.save()
-    InvestigationMember.objects.create(investigation=investigation, country=lead_country,
-                                       state=Member.ACCEPTED, changed_by=actor)
-    _grant(investigation, lead_country)
+    investigation = _investigation_create(
+        actor=actor, lead_country=lead_country, network=network, title=title,
+        starts_on=starts_on, ends_on=ends_on, purpose=purpose)
     for country in invited:
         InvestigationMember.objects.create(investigation=investigation, country=country,
                                            changed_by=actor)
+    return investigation
+
+
+def _investigation_create(*, actor, lead_country: Country, network: Network, title: str,
+                          starts_on: dt.date, ends_on: dt.date, purpose: str,
+                          joint_operation=None) -> JointInvestigation:
+    """The investigation and its lead member (with the lead's grant); callers check access."""
+    investigation = JointInvestigation(
+        title=title.strip(), network=network, lead_country=lead_country, starts_on=starts_on,
+        ends_on=ends_on, purpose=purpose.strip(), proposed_by=actor,
+        joint_operation=joint_operation)
+    investigation.full_clean()
+    investigation.save()
+    _member_join(investigation, lead_country, actor)
+    return investigation
+
+
+def _member_join(investigation: JointInvestigation, country: Country, actor
+                 ) -> InvestigationMember:
+    """A country becomes a member: the accepted row and its grant, in one transaction."""
+    member = InvestigationMember.objects.create(investigation=investigation, country=country,
+                                                state=Member.ACCEPTED, changed_by=actor)
+    _grant(investigation, country)
+    return member
+
+
+@transaction.atomic
+def investigation_open_agreed(*, actor, lead_country: Country, network: Network, title: str,
+                              starts_on: dt.date, ends_on: dt.date, purpose: str, members,
+                              joint_operation=None) -> JointInvestigation:
+    """The secretariat opens an investigation the countries already agreed to (an accepted
+    nomination of a planning meeting): the lead and every agreeing country are members at once,
+    with the same member rows, grants and audit as accepting an invitation."""
+    if not access.can_manage_planning(actor):
+        raise PermissionDenied(_("The secretariat opens agreed joint investigations."))
+    members = [c for c in members if c.pk != lead_country.pk]
+    if not members:
+        raise ValidationError({"partners": _(
+            "No partner country has agreed: a joint investigation has two or more countries.")})
+    investigation = _investigation_create(
+        actor=actor, lead_country=lead_country, network=network, title=title,
+        starts_on=starts_on, ends_on=ends_on, purpose=purpose, joint_operation=joint_operation)
+    for country in members:
+        _member_join(investigation, country, actor)
+    investigation.status = JointInvestigation.Status.ACTIVE
+    investigation.save(update_fields=["status"])
     return investigation
 
 
@@ -211,6 +255,28 @@ def record_attribute(*, actor, record, investigation: JointInvestigation | None,
     locked.joint_investigation = investigation
     locked.version += 1
     locked.save(update_fields=["joint_investigation", "version", "updated_at"])
+    return locked
+
+
+NETWORK_LINKED_MODELS = (SuspectRecord, IntelligenceReport, InvestigationRecord)
+
+
+@transaction.atomic
+def record_network_link(*, actor, record, network: Network | None, version: int):
+    """Link one of the actor's suspect, intelligence or investigation records to a network their
+    country sees (or unlink it, ``network`` None); the network's page lists it to those who may
+    read the record."""
+    model = type(record)
+    if model not in NETWORK_LINKED_MODELS:
+        raise ValidationError({"network": _("This type of record is not linked to networks.")})
+    locked = access.get_changeable_or_404(actor, model.objects.select_for_update(), pk=record.pk)
+    if locked.version != version:
+        raise RecordConflict(locked)
+    if network is not None and not access.sees_network(actor, network.pk, Network):
+        raise ValidationError({"network": _("Choose a network your country knows.")})
+    locked.network = network
+    locked.version += 1
+    locked.save(update_fields=["network", "version", "updated_at"])
     return locked
 
 

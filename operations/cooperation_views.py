@@ -26,7 +26,7 @@ from .models import (
     Network,
     Sector,
 )
-from .records import KINDS, kind_or_404
+from .records import KINDS, KINDS_BY_MODEL, kind_or_404
 from .services import RecordConflict
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -199,7 +199,20 @@ def network_detail(request, pk):
         "crime_types": [str(CrimeType(v).label) for v in network.crime_types],
         "sectors": [str(Sector(v).label) for v in network.sectors],
         "investigations": investigations,
+        "linked_records": _linked_records(request.user, network),
     }, status=400 if form.errors else 200)
+
+
+def _linked_records(user, network):
+    """Suspect, intelligence and investigation records linked to the network that the user
+    reads (their country's, or shared with it)."""
+    found = []
+    for model in cooperation.NETWORK_LINKED_MODELS:
+        kind = KINDS_BY_MODEL[model]
+        records = access.records_visible(user, model.objects.filter(network=network)
+                                         .select_related("country", "agency"))
+        found += [(kind, record) for record in records]
+    return sorted(found, key=lambda pair: (pair[1].occurred_on, pair[0].slug), reverse=True)
 
 
 @login_required
@@ -377,9 +390,9 @@ def enquiry_answer(request, pk):
         raise Http404 from missing
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for name, errors in form.errors.items():
+            for message in errors:  # the page redirects: the message names its field
+                messages.error(request, f"{form[name].label}: {message}")
         return redirect("operations:record_detail", "enquiries", record.pk)
     try:
         cooperation.enquiry_answer(actor=request.user, record=record,

@@ -374,7 +374,8 @@ def demo_load() -> dict[str, int]:
             defaults={"agency": agencies[code][lead_acronym], "user": users[f"focal.{code.lower()}"],
                       "full_name": f"National focal point, {country.name}",
                       "title": f"Focal point, {lead_acronym}",
-                      "email": f"focal.{code.lower()}@demo.jpoa.invalid"},
+                      "email": f"focal.{code.lower()}@demo.jpoa.invalid",
+                      "served_until": FOCAL_POINTS_LEFT.get(code)},
         )
         created["focal points"] += new
         operation, new = om.Operation.objects.get_or_create(
@@ -406,7 +407,108 @@ def demo_load() -> dict[str, int]:
         created["country returns"] += new
 
     created.update(_load_debrief(joint_operation, countries, users))
+    created.update(_load_planning(countries, agencies, users))
     return dict(created)
+
+
+# ---------------------------------------------------------------------------------------------
+# The next joint initiative: the planning meeting of May 2016 (paragraphs 13 and 19).
+# Illustrative: networks, nominations and focal point changes are not in the statement.
+# ---------------------------------------------------------------------------------------------
+
+# The 2015 national focal points who handed over, and when: Maldives has named nobody since,
+# so the directory warns that it has no focal point for the 2016 initiative.
+FOCAL_POINTS_LEFT = {"MDV": dt.date(2016, 6, 30), "NZL": dt.date(2016, 3, 31)}
+NEXT_SLUG = "jpoa-2016"
+# Paragraph 19: these countries and INTERPOL committed to further joint initiatives; Indonesia
+# is invited.
+NEXT_PARTICIPANTS = {"AUS": "agreed", "MYS": "agreed", "MDV": "agreed", "NZL": "agreed",
+                     "PHL": "agreed", "LKA": "agreed", "THA": "agreed", "INTERPOL": "agreed",
+                     "IDN": "invited"}
+# name, registered by, active in, given to, crime type, sectors, modus operandi
+NETWORKS = [
+    ("Andaman Sea crew brokers", "THA", ["THA", "MYS", "IDN"], ["MYS", "IDN"], "trafficking",
+     ["fishing"], "Brokers recruit fishing crews with false contracts; documents are held and "
+     "wages withheld at sea."),
+    ("Southern corridor boat organisers", "IDN", ["IDN", "MYS", "AUS"], ["AUS"], "smuggling",
+     [], "Organisers collect passengers in transit hubs and buy unseaworthy boats for the "
+     "crossing."),
+    ("Live-streaming exploitation ring", "PHL", ["PHL", "AUS"], [], "trafficking",
+     ["online_child_exploitation"], "Paid live streams arranged through social media; "
+     "payments through remittance agents."),
+    ("Domestic worker placement agency", "LKA", ["LKA", "MDV", "MYS"], ["MDV"], "trafficking",
+     ["domestic_work"], "Placement fees turned into debts; passports kept by the employer."),
+]
+# network, nominating country, title, {partner: answer}
+NOMINATIONS = [
+    ("Andaman Sea crew brokers", "THA", "Fishing crews recruited with false contracts",
+     {"MYS": "accepted", "IDN": "pending"}),
+    ("Live-streaming exploitation ring", "PHL", "Live-streaming ring: payments and viewers",
+     {"AUS": "pending"}),
+    ("Domestic worker placement agency", "LKA", "Placement agency debts and passports",
+     {"MDV": "declined"}),
+]
+
+
+def _load_planning(countries, agencies, users) -> Counter[str]:
+    created: Counter[str] = Counter()
+    joint, new = om.JointOperation.objects.get_or_create(
+        slug=NEXT_SLUG, defaults={
+            "name": "Joint initiative 2016", "starts_on": dt.date(2016, 9, 26),
+            "ends_on": dt.date(2016, 10, 26), "status": om.JointOperation.Status.PLANNING,
+            "description": "The next joint initiative: joint investigations into networks "
+                           "identified at the May 2016 planning meeting (paragraph 13)."})
+    created["joint operations"] += new
+    if new:
+        joint.co_chairs.add(*(countries[c] for c in CO_CHAIRS))
+    for code, status in NEXT_PARTICIPANTS.items():
+        created["participations"] += om.Participation.objects.get_or_create(
+            joint_operation=joint, country=countries[code], defaults={"status": status})[1]
+    for code, served_from in (("NZL", dt.date(2016, 4, 1)), ("INTERPOL", dt.date(2015, 9, 1))):
+        created["focal points"] += FocalPoint.objects.get_or_create(
+            country=countries[code], kind=FocalPoint.Kind.NATIONAL, served_from=served_from,
+            defaults={"agency": next(iter(agencies[code].values())),
+                      "full_name": f"National focal point ({served_from.year}), "
+                                   f"{countries[code].name}",
+                      "email": f"focal{served_from.year}.{code.lower()}@demo.jpoa.invalid"})[1]
+    networks = {}
+    for name, code, active, given, crime, sectors, modus in NETWORKS:
+        network, new = om.Network.objects.get_or_create(
+            name=name, registered_by=countries[code], defaults={
+                "crime_types": [crime], "sectors": sectors, "modus_operandi": modus,
+                "created_by": users[f"focal.{code.lower()}"]})
+        if new:
+            network.countries_active.set([countries[c] for c in active])
+            network.shared_with.set([countries[c] for c in given])
+        networks[name] = network
+        created["networks"] += new
+    # Thailand's intelligence and one suspect record are about the crew brokers.
+    brokers = networks["Andaman Sea crew brokers"]
+    for model in (om.IntelligenceReport, om.SuspectRecord):
+        first = model.objects.filter(country=countries["THA"]).order_by("pk").first()
+        if first is not None and first.network_id is None and not model.objects.filter(
+                network=brokers).exists():
+            model.objects.filter(pk=first.pk).update(network=brokers)
+            created["records linked to networks"] += 1
+    meeting, new = om.PlanningMeeting.objects.get_or_create(
+        joint_operation=joint, name="Working Group planning meeting, May 2016",
+        defaults={"held_on": dt.date(2016, 5, 18), "place": "Bangkok, Thailand",
+                  "created_by": users["secretariat"]})
+    created["planning meetings"] += new
+    for network_name, code, title, answers in NOMINATIONS:
+        nomination, new = om.Nomination.objects.get_or_create(
+            meeting=meeting, network=networks[network_name], defaults={
+                "proposing_country": countries[code], "title": title,
+                "nominated_by": users[f"focal.{code.lower()}"]})
+        created["nominations"] += new
+        for partner, answer in answers.items():
+            answered = answer != "pending"
+            created["nomination partners"] += om.NominationPartner.objects.get_or_create(
+                nomination=nomination, country=countries[partner], defaults={
+                    "answer": answer,
+                    "answered_at": timezone.now() if answered else None,
+                    "answered_by": users[f"focal.{partner.lower()}"] if answered else None})[1]
+    return created
 
 
 # Paragraph 17: "The last session summarised the recommendations that emerged from the debrief

@@ -307,6 +307,8 @@ class OutcomeRecord(models.Model):
     class Meta:
         abstract = True
         ordering = ["-occurred_on", "-id"]
+        # The lists' and the API's default order: page 1 reads the index, not a sort of them all.
+        indexes = [models.Index(fields=["-occurred_on", "-id"], name="%(class)s_recent")]
         triggers = [
             pgtrigger.Trigger(
                 name="record_integrity",
@@ -371,6 +373,11 @@ class SuspectRecord(OutcomeRecord):
     role = models.CharField(_("role in the network"), max_length=16, choices=SuspectRole)
     crime_type = models.CharField(_("crime type"), max_length=16, choices=CrimeType)
     sector = models.CharField(_("sector"), max_length=32, choices=Sector, blank=True)
+    # Optional: the network this record is about (only one the entering country may see).
+    network = models.ForeignKey(
+        "Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="suspect_records",
+    )
 
     class Meta(OutcomeRecord.Meta):
         verbose_name = _("suspects identified")
@@ -415,6 +422,11 @@ class InvestigationRecord(OutcomeRecord):
     count = models.PositiveIntegerField(_("new investigations launched"), default=1)
     crime_type = models.CharField(_("crime type"), max_length=16, choices=CrimeType)
     sector = models.CharField(_("sector"), max_length=32, choices=Sector, blank=True)
+    # Optional: the network this record is about (only one the entering country may see).
+    network = models.ForeignKey(
+        "Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="investigation_records",
+    )
 
     class Meta(OutcomeRecord.Meta):
         verbose_name = _("new investigations")
@@ -537,6 +549,11 @@ class IntelligenceReport(OutcomeRecord):
     network_summary = models.TextField(_("network"), blank=True)
     modus_operandi = models.TextField(_("modus operandi"))
     grading = models.CharField(_("grading"), max_length=16, choices=Grading, default=Grading.UNKNOWN)
+    # Optional: the network this record is about (only one the entering country may see).
+    network = models.ForeignKey(
+        "Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="intelligence_reports",
+    )
 
     class Meta(OutcomeRecord.Meta):
         verbose_name = _("intelligence report")
@@ -993,3 +1010,108 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:60]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning the next joint initiative (statement paragraph 13): networks nominated with partners
+# ---------------------------------------------------------------------------------------------
+
+
+@audited()
+class PlanningMeeting(models.Model):
+    """The meeting where countries pick the networks to investigate together during the next
+    joint initiative (2015: "at the next planning meeting in May 2016")."""
+
+    joint_operation = models.ForeignKey(
+        JointOperation, verbose_name=_("next joint initiative"), on_delete=models.PROTECT,
+        related_name="planning_meetings")
+    name = models.CharField(_("name"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("planning meeting")
+        verbose_name_plural = _("planning meetings")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@audited()
+class Nomination(models.Model):
+    """A country's proposal, at a planning meeting, to investigate one network with partner
+    countries; each partner answers through its focal point, and the secretariat turns an
+    accepted nomination into a joint investigation."""
+
+    meeting = models.ForeignKey(PlanningMeeting, verbose_name=_("planning meeting"),
+                                on_delete=models.PROTECT, related_name="nominations")
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.PROTECT,
+                                related_name="nominations")
+    proposing_country = models.ForeignKey(Country, verbose_name=_("nominated by"),
+                                          on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("proposed investigation"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("nominated at"), auto_now_add=True)
+    investigation = models.OneToOneField(
+        JointInvestigation, verbose_name=_("joint investigation"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="nomination")
+    converted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    converted_at = models.DateTimeField(_("turned into an investigation at"), null=True,
+                                        blank=True)
+
+    class Meta:
+        ordering = ["meeting", "proposing_country__name", "pk"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "network"], name="nomination_network_once_per_meeting",
+                violation_error_message=_("This network is already nominated at this meeting."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+@audited()
+class NominationPartner(models.Model):
+    """A partner country named in a nomination, and its answer."""
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("Awaiting answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="partners")
+    country = models.ForeignKey(Country, verbose_name=_("partner country"),
+                                on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("answer"), max_length=16, choices=Answer, default=Answer.PENDING)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["nomination", "country__name"]
+        verbose_name = _("partner country")
+        verbose_name_plural = _("partner countries")
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "country"],
+                                    name="nomination_partner_once"),
+            models.CheckConstraint(
+                condition=Q(answer="pending", answered_at__isnull=True)
+                | (~Q(answer="pending") & Q(answered_at__isnull=False)),
+                name="nomination_partner_answered_has_time",
+                violation_error_message=_("An answer has a time, and only an answer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} · {self.get_answer_display()}"

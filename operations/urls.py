@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cooperation_views, export_views, import_views, views
+from . import cooperation_views, export_views, import_views, planning_views, views
 
 app_name = "operations"
 urlpatterns = [
@@ -40,4 +40,15 @@ urlpatterns = [
     path("records/<slug:kind>/<int:pk>/investigation/", cooperation_views.record_attribute,
          name="record_attribute"),
     path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("planning/", planning_views.planning_list, name="planning_list"),
+    path("planning/<int:pk>/", planning_views.planning_meeting, name="planning_meeting"),
+    path("planning/nominations/<int:pk>/", planning_views.planning_nomination,
+         name="planning_nomination"),
+    path("planning/nominations/<int:pk>/convert/", planning_views.nomination_convert,
+         name="nomination_convert"),
+    path("planning/partners/<int:pk>/answer/", planning_views.nomination_answer,
+         name="nomination_answer"),
+    path("directory/", planning_views.directory, name="directory"),
+    path("records/<slug:kind>/<int:pk>/network/", planning_views.record_network_link,
+         name="record_network_link"),
 ]

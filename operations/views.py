@@ -16,6 +16,7 @@ from . import selectors, services
 from .filters import record_filter_class
 from .forms import RecordShareForm, add_service_errors, nationality_choices, record_form_class
 from .models import RecordShare
+from .planning_views import record_network_context
 from .records import KINDS, KINDS_BY_MODEL, kind_or_404
 from .templatetags.records import field_value
 
@@ -231,7 +232,9 @@ def record_detail(request, kind, pk):
 
 
 def _shown_fields(record):
-    return [f for f in record._meta.concrete_fields if f.name not in ("id", "operation", "version")]
+    # The network is shown apart, and named only to those who see it (planning_views).
+    return [f for f in record._meta.concrete_fields
+            if f.name not in ("id", "operation", "version", "network")]
 
 
 def _render_detail(request, kind, record, share_form, status=200):
@@ -247,6 +250,7 @@ def _render_detail(request, kind, record, share_form, status=200):
         "share_form": share_form if can_share else None,
         "investigations": selectors.attributable_investigations(user=request.user, record=record),
         "can_answer": access.is_addressee(request.user, record),
+        **record_network_context(request.user, record),
     }, status=status)
 
 
