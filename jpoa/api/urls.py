@@ -1,10 +1,11 @@
-"""The API's URLs, under /api/v1/ (namespace ``api``): the router, returns, totals, schema, docs."""
+"""The API's URLs, under /api/v1/ (namespace ``api``): the router, returns, totals, exports,
+cross-border cooperation, schema, docs."""
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
-from . import directory, returns, tokens, totals
+from . import cooperation, directory, exports, returns, tokens, totals
 from .records import RECORD_VIEWSETS
 
 app_name = "api"
@@ -23,9 +24,11 @@ router.register("operations", directory.OperationViewSet, basename="operation")
 for slug, viewset in RECORD_VIEWSETS.items():
     router.register(f"records/{slug}", viewset, basename=slug)
 
-# ---- Export jobs (reporting.ExportJob): being built separately. Register its viewset here,
-# ---- e.g. router.register("export-jobs", <ExportJobViewSet>, basename="export-job"),
-# ---- and add its routes to tests/test_permission_matrix.py.
+router.register("exports", exports.ExportJobViewSet, basename="export-job")
+router.register("networks", cooperation.NetworkViewSet, basename="network")
+router.register("investigations", cooperation.InvestigationViewSet, basename="investigation")
+router.register("enquiries/incoming", cooperation.IncomingEnquiryViewSet,
+                basename="incoming-enquiry")
 
 return_list = returns.CountryReturnViewSet.as_view({"get": "list"})
 return_detail = returns.CountryReturnViewSet.as_view({"get": "retrieve"})
@@ -34,6 +37,12 @@ return_accept = returns.CountryReturnViewSet.as_view({"post": "accept"})
 return_reopen = returns.CountryReturnViewSet.as_view({"post": "reopen"})
 RETURN = "returns/<str:joint_operation>/<str:country>/"
 
+note_list = cooperation.NoteViewSet.as_view({"get": "list", "post": "create"})
+member_accept = cooperation.MemberViewSet.as_view({"post": "accept"})
+member_decline = cooperation.MemberViewSet.as_view({"post": "decline"})
+member_leave = cooperation.MemberViewSet.as_view({"post": "leave"})
+MEMBER = "investigations/<int:pk>/members/<str:country>/"
+
 urlpatterns = [
     *router.urls,
     path("returns/", return_list, name="return-list"),
@@ -41,6 +50,11 @@ urlpatterns = [
     path(f"{RETURN}submit/", return_submit, name="return-submit"),
     path(f"{RETURN}accept/", return_accept, name="return-accept"),
     path(f"{RETURN}reopen/", return_reopen, name="return-reopen"),
+    path("investigations/<int:investigation_pk>/notes/", note_list,
+         name="investigation-note-list"),
+    path(f"{MEMBER}accept/", member_accept, name="investigation-member-accept"),
+    path(f"{MEMBER}decline/", member_decline, name="investigation-member-decline"),
+    path(f"{MEMBER}leave/", member_leave, name="investigation-member-leave"),
     path("totals/", totals.TotalsView.as_view(), name="totals"),
     path("tokens/", tokens.TokenObtainView.as_view(), name="token-obtain"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

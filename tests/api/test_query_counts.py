@@ -44,7 +44,7 @@ def grow(copies: int) -> None:
         [FocalPoint(country=tha, full_name=f"Contact {i}", served_from=dt.date(2015, 1, 1))
          for i in range(copies)])
     countries = list(Country.objects.filter(code__in=["AUS", "IDN", "THA"]))
-    for year in range(2016, 2016 + copies // 10):
+    for year in range(2030, 2030 + copies // 10):  # years the demo does not have
         joint = om.JointOperation.objects.create(
             name=f"JPoA {year}", slug=f"jpoa-{year}", starts_on=dt.date(year, 3, 1),
             ends_on=dt.date(year, 4, 1), status="planning")
