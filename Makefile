@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test lint worker beat browsers clean clean-db bench bench-quick
+.PHONY: help .venv venv run test lint worker beat browsers clean clean-db bench bench-quick loadtest
 
 help:
 	@echo "make run       migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -17,6 +17,8 @@ help:
 	@echo "make bench     benchmarks at 1M records in database jpoa_bench (several minutes;"
 	@echo "               writes docs/benchmarks.md)"
 	@echo "make bench-quick  the same at 50k records, about a minute"
+	@echo "make loadtest  Locust, 60 s: 50 officers + 5 co-chairs against gunicorn on loopback,"
+	@echo "               in database jpoa_load; prints requests/s, p95 and errors"
 	@echo "make worker    Celery worker      (needs CELERY_BROKER_URL)"
 	@echo "make beat      Celery beat        (needs CELERY_BROKER_URL)"
 	@echo "make browsers  install Debian chromium + chromium-driver (root)"
@@ -60,6 +62,12 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	@trap '$(BIN)/python -m jpoa.embedded_db stop >/dev/null' EXIT; \
 	  BENCH_COMMAND="make bench-quick" $(BIN)/python -m bench.run --quick
+
+# The load test (loadtest/run.sh): its own database jpoa_load on the server of DATABASE_URL's
+# default (LOADTEST_DATABASE_URL to change it), gunicorn on 127.0.0.1:$(LOADTEST_PORT).
+LOADTEST_PORT ?= 8089
+loadtest: $(STAMP)
+	BIN=$(BIN) LOADTEST_PORT=$(LOADTEST_PORT) bash loadtest/run.sh
 
 worker: $(STAMP)
 	$(BIN)/celery -A jpoa worker -l info

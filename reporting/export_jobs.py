@@ -15,7 +15,7 @@ import tempfile
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from countries import access
@@ -37,10 +37,21 @@ def request_export(*, user, joint_operation: JointOperation, country: Country | 
         joint_operation=joint_operation, country=country, format=fmt, profile=profile,
         rounded=sorted(rounded), requested_by=user, source=source,
     )
+    transaction.on_commit(lambda: _queue(job.pk))
+    return job
+
+
+def _queue(job_id: int) -> bool:
+    """Queue the job's task; when the broker is away the job stays queued and the catch-up
+    (``requeue_abandoned``) queues it again, so asking for an export never fails for that."""
     from .tasks import run_export_task
 
-    transaction.on_commit(lambda: run_export_task.delay(job.pk))
-    return job
+    try:
+        run_export_task.delay(job_id)
+    except Exception:  # kombu's connection errors: the job is saved, its task is not
+        logger.warning("could not queue export %s (broker unreachable)", job_id, exc_info=True)
+        return False
+    return True
 
 
 def retry_export(*, user, job: ExportJob) -> ExportJob:
@@ -60,14 +71,73 @@ def log_export(*, user, joint_operation: JointOperation, country: Country | None
     )
 
 
+# The PostgreSQL advisory lock (class, job id) a worker holds while it makes a job's file. The
+# server releases it when the worker's connection ends, however the worker ends (kill -9
+# included), so "running, and nobody holds its lock" means the worker died.
+EXPORT_LOCK_CLASS = 4_242_001
+# A queued job not started after this long has lost its task (the broker was away).
+QUEUED_LOST_AFTER = dt.timedelta(minutes=1)
+
+
 def _set_progress(job_id: int, percent: int) -> None:
+    pause = getattr(settings, "FAULT_PAUSE_ADVISORY_LOCK", None)
+    if pause:  # tests only (tests/test_faults.py): wait here while the test holds this lock
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock_shared(%s), pg_advisory_unlock_shared(%s)",
+                           [pause, pause])
     ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
         progress=max(0, min(percent, 99)))
 
 
+def _try_lock(job_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [EXPORT_LOCK_CLASS, job_id])
+        return cursor.fetchone()[0]
+
+
+def _unlock(job_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [EXPORT_LOCK_CLASS, job_id])
+
+
 def run_export(job_id: int, *, final_attempt: bool = True) -> ExportJob | None:
-    """Make the job's file. Safe to run again: a finished job is left alone, a running one
-    (its worker died) starts from the beginning."""
+    """Make the job's file. Safe to run again: a finished job is left alone, one being made by
+    another worker too, and a running one whose worker died starts from the beginning."""
+    if not _try_lock(job_id):
+        return None  # another worker is making it
+    try:
+        return _run_export(job_id, final_attempt=final_attempt)
+    finally:
+        try:
+            _unlock(job_id)
+        except DatabaseError:  # the connection is gone, and the server freed the lock with it
+            pass
+
+
+def requeue_abandoned(now: dt.datetime | None = None) -> int:
+    """Queue again the jobs a dead worker left running and the queued jobs whose task was
+    never sent; returns how many. A job never ends "finished" without its file."""
+    now = now or timezone.now()
+    requeued = 0
+    for job_id in ExportJob.objects.filter(status=ExportJob.Status.RUNNING).values_list(
+            "pk", flat=True):
+        if not _try_lock(job_id):
+            continue  # its worker is alive
+        try:
+            ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+                status=ExportJob.Status.QUEUED, progress=0)
+        finally:
+            _unlock(job_id)
+        logger.error("export %s was left running by a dead worker; queued again", job_id)
+        requeued += _queue(job_id)
+    for job_id in ExportJob.objects.filter(
+            status=ExportJob.Status.QUEUED, created_at__lt=now - QUEUED_LOST_AFTER
+    ).values_list("pk", flat=True):
+        requeued += _queue(job_id)
+    return requeued
+
+
+def _run_export(job_id: int, *, final_attempt: bool) -> ExportJob | None:
     claimed = ExportJob.objects.filter(
         pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
     ).update(status=ExportJob.Status.RUNNING, progress=0, started_at=timezone.now(), error="")
