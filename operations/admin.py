@@ -60,6 +60,13 @@ class OutcomeRecordAdmin(admin.ModelAdmin):
         # Non-superusers see exactly what the access module lets them read, here as everywhere.
         return access.records_visible(request.user, super().get_queryset(request))
 
+    def get_exclude(self, request, obj=None):
+        # A record read through a share or an investigation must not name a network or an
+        # investigation the reader's country may not see; the record page applies the same rule.
+        if request.user.is_superuser:
+            return super().get_exclude(request, obj)
+        return ["network", "joint_investigation"]
+
     # Records are read-only here: the portal's pages, import and services are the write path,
     # so the return lock, the version check and the access rules always apply.
     def has_add_permission(self, request):

@@ -151,3 +151,22 @@ def test_the_demo_links_thai_records_to_the_crew_brokers(client, demo):
     # Malaysia was given the network; it reads none of those Thai records
     page = network_page(client, "officer.mys", brokers).content.decode()
     assert "/records/intelligence/" not in page and "/records/suspects/" not in page
+
+
+def test_the_admin_does_not_name_the_network_to_a_staff_reader_of_a_shared_record(
+        client, thai_network, suspects):
+    from django.contrib.auth.models import Permission
+
+    link(user("officer.tha"), suspects, thai_network)
+    record_share_create(actor=user("focal.tha"), record=suspects,
+                        shared_with=Country.objects.get(code="AUS"), reason="Joint lead")
+    staff = user("officer.aus")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_suspectrecord"))
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:operations_suspectrecord_change", args=[suspects.pk]))
+
+    assert page.status_code == 200
+    assert thai_network.name not in page.content.decode()
