@@ -60,6 +60,22 @@ def network_create(*, actor, registered_by: Country, data: dict, countries_activ
 
 
 @transaction.atomic
+def network_update(*, actor, network: Network, data: dict, countries_active=None) -> Network:
+    """Change a network's description: the registering country's people keep it up to date."""
+    if not access.can_change_network(actor, network):
+        raise PermissionDenied(_(
+            "Only the people of the country that registered the network change it."))
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    for name, value in data.items():
+        setattr(network, name, value)
+    network.full_clean()
+    network.save()
+    if countries_active is not None:
+        network.countries_active.set(countries_active)
+    return network
+
+
+@transaction.atomic
 def network_give(*, actor, network: Network, country: Country) -> None:
     """Give the network to another country: it sees the network from now on."""
     if not access.can_answer_for_country(actor, network.registered_by_id):

@@ -54,10 +54,11 @@ def _queue(job_id: int) -> bool:
     return True
 
 
-def retry_export(*, user, job: ExportJob) -> ExportJob:
+def retry_export(*, user, job: ExportJob, source: str = ExportJob.Source.PAGE) -> ExportJob:
     """Ask again for a failed (or expired) export with the same choices."""
     return request_export(user=user, joint_operation=job.joint_operation, country=job.country,
-                          fmt=job.format, profile=job.profile, rounded=job.rounded)
+                          fmt=job.format, profile=job.profile, rounded=job.rounded,
+                          source=source)
 
 
 def log_export(*, user, joint_operation: JointOperation, country: Country | None, fmt: str,

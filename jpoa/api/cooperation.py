@@ -14,7 +14,6 @@ from collections.abc import Mapping
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import F
 from django.http import Http404
 from django.urls import reverse
@@ -187,26 +186,6 @@ class GiveSerializer(StrictSerializerMixin, serializers.Serializer):
     country = CountryCodes(help_text="Code of the country that will see the network.")
 
 
-@transaction.atomic
-def network_update(*, actor, network: Network, data: dict, countries_active=None) -> Network:
-    """Change a network's description (its registering country's people keep it up to date).
-
-    The one write here rather than in ``operations.cooperation``, which has no update yet;
-    it asks the access module, validates the model whole and is audited by the model's trigger.
-    """
-    if not access.can_change_network(actor, network):
-        raise exceptions.PermissionDenied(_(
-            "Only the people of the country that registered the network change it."))
-    network = Network.objects.select_for_update().get(pk=network.pk)
-    for name, value in data.items():
-        setattr(network, name, value)
-    network.full_clean()
-    network.save()
-    if countries_active is not None:
-        network.countries_active.set(countries_active)
-    return network
-
-
 NETWORK_EXAMPLE = {
     "id": 3, "name": "Andaman fishing crews", "aliases": ["Blue boats"], "registered_by": "THA",
     "countries_active": ["MYS", "THA"], "crime_types": ["trafficking"], "sectors": ["fishing"],
@@ -309,8 +288,8 @@ class NetworkViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         countries_active = data.pop("countries_active", None)
         if not partial and countries_active is None:
             countries_active = []  # a replacement: what is left out is emptied
-        network = network_update(actor=request.user, network=network, data=data,
-                                 countries_active=countries_active)
+        network = cooperation.network_update(actor=request.user, network=network, data=data,
+                                             countries_active=countries_active)
         return self._show(network)
 
     @extend_schema(summary="Give a network to another country", tags=["cooperation"],

@@ -265,4 +265,5 @@ class ExportJobViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         if job.status not in (ExportJob.Status.FAILED, ExportJob.Status.EXPIRED):
             raise Conflict(_("Only a failed or expired export is retried; this one is %(status)s.")
                            % {"status": job.get_status_display().lower()}, code="wrong_state")
-        return self._created(export_jobs.retry_export(user=request.user, job=job))
+        return self._created(export_jobs.retry_export(user=request.user, job=job,
+                                                      source=ExportJob.Source.API))

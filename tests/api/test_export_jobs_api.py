@@ -226,8 +226,8 @@ def test_a_failed_job_is_retried_with_the_same_choices(api, totals,
     assert response.status_code == 201, response.json()
     again = ExportJob.objects.get(pk=response.json()["id"])
     assert again.pk != failed.pk
-    assert (again.format, again.country, again.rounded, again.status) == (
-        "text", None, ["arrests"], "succeeded")
+    assert (again.format, again.country, again.rounded, again.status, again.source) == (
+        "text", None, ["arrests"], "succeeded", "api")
     failed.refresh_from_db()
     assert failed.status == "failed"  # the old job stays, as the log
 
