@@ -1,7 +1,16 @@
-"""Request middleware of the project: audit context and the user's time zone."""
+"""Request middleware of the project: audit context, the user's time zone, two-factor enforcement."""
+import time
 import zoneinfo
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 from pghistory.middleware import HistoryMiddleware
 
 from jpoa.audit import client_ip
@@ -33,3 +42,73 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class OTPSessionMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware, reading the verifying device at most every
+    ``OTP_RECHECK_SECONDS`` instead of on every request.
+
+    Between reads the session's device id is trusted (``user.otp_device`` is then loaded only
+    when something uses it), so a verified page costs no extra query; a device removed
+    elsewhere stops verifying that session within the interval (at once in the session that
+    removed it).
+    """
+
+    def _verify_user_sync(self, request, user):
+        from countries.two_factor import CHECKED_AT_SESSION_KEY
+
+        self._init_user_fields(user)
+        if not user.is_authenticated:
+            return user
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if not persistent_id:
+            return user
+        now = time.time()
+        checked_at = request.session.get(CHECKED_AT_SESSION_KEY) or 0
+        if 0 <= now - checked_at < settings.OTP_RECHECK_SECONDS:
+            user.otp_device = SimpleLazyObject(
+                lambda: self._finalize_device(request, user, self._device_from_persistent_id(persistent_id)))
+            return user
+        device = self._finalize_device(request, user, self._device_from_persistent_id(persistent_id))
+        user.otp_device = device
+        if device is not None:
+            request.session[CHECKED_AT_SESSION_KEY] = now
+        return user
+
+
+# Reachable before the second factor: logging in and out, the two-factor steps themselves,
+# the language switch and the health check. The API answers for itself (jpoa.api.authentication).
+TWO_FACTOR_OPEN_ROUTES = frozenset({
+    "login", "logout", "two_factor_verify", "two_factor_setup", "set_language", "healthz",
+    "admin:logout",
+})
+
+
+class TwoFactorMiddleware:
+    """Send a user who must verify a second factor to the verify page (or to enrolment when
+    they have no device yet) until they have: every page, the admin included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from countries import two_factor
+
+        if request.path_info.startswith("/api/") or request.path_info.startswith(f"/{settings.STATIC_URL.strip('/')}/"):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in TWO_FACTOR_OPEN_ROUTES:
+            return None
+        if not two_factor.session_needs_verification(request):
+            return None
+        step = "two_factor_verify" if two_factor.has_any_device(request.user) else "two_factor_setup"
+        target = f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp import constants as csp_constants
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -36,6 +37,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served locally: no CDN on a closed network
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    "django_guid",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -45,17 +51,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",  # first: every log line of the request has its id
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jpoa.middleware.OTPSessionMiddleware",  # django-otp: request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jpoa.middleware.AuditContextMiddleware",
     "jpoa.middleware.UserTimeZoneMiddleware",
+    "jpoa.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -114,8 +125,17 @@ SESSION_SAVE_EVERY_REQUEST = True  # the cookie age then measures inactivity, no
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from the page, never from the cookie
 GUARDIAN_RAISE_403 = False
 GUARDIAN_AUTO_PREFETCH = False
+
+# Two-factor authentication (django-otp; countries/two_factor.py): required for focal points,
+# co-chairs, the secretariat and administrators. TWO_FACTOR_ENFORCED=false turns the requirement
+# off (a development convenience only; the tests run with it on).
+TWO_FACTOR_ENFORCED = env.bool("TWO_FACTOR_ENFORCED", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="JPoA portal")
+# A verified session re-reads its device at most this often (a removed device stops counting).
+OTP_RECHECK_SECONDS = env.int("OTP_RECHECK_SECONDS", default=60)
 
 # django-axes: lock an account out after repeated failures, on every authentication entry point.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -125,6 +145,49 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None  # None: no proxy
+
+# --------------------------------------------------------------------------------------------
+# HTTPS and security headers (production defaults whenever DEBUG is off)
+# --------------------------------------------------------------------------------------------
+# Behind a TLS-terminating proxy: "HTTP_X_FORWARDED_PROTO,https" trusts that header for
+# "is this request HTTPS". Set it only when the proxy always sets (or strips) the header.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if _proxy_ssl_header else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container health check calls plain HTTP
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): our own files only; no inline script or style anywhere
+# (tests/test_security_settings.py scans the templates). Images may be data: URLs (the QR code
+# is inline SVG markup, the favicon an empty data: URL).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): the portal uses no device feature.
+PERMISSIONS_POLICY = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "fullscreen", "geolocation", "gyroscope", "magnetometer", "microphone", "midi",
+        "payment", "publickey-credentials-get", "screen-wake-lock", "usb", "xr-spatial-tracking",
+    )
+}
 
 # --------------------------------------------------------------------------------------------
 # Audit: django-pghistory triggers on every domain model; event tables are append-only
@@ -149,7 +212,17 @@ USE_TZ = True
 # --------------------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Production serves hashed, compressed copies made by `collectstatic` (WhiteNoise's manifest
+# storage: a changed file gets a new name, so browsers may cache forever). Development and
+# the tests read the files where they are.
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage")},
+}
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # The dashboard's cache. Shared (Redis) in production so that every web process sees one copy;
@@ -181,10 +254,32 @@ CELERY_BEAT_SCHEDULE = {
                               "schedule": crontab(hour=2, minute=30)},
     "exports-purge-expired": {"task": "reporting.purge_expired_exports",
                               "schedule": crontab(minute=15)},
+    "access-log-purge-expired": {"task": "countries.purge_access_log",
+                                 "schedule": crontab(hour=3, minute=45)},
+    # Re-queue roll-ups and exports lost to a dead worker or a broker outage (it also runs
+    # whenever a worker starts).
+    "catch-up": {"task": "reporting.catch_up", "schedule": crontab(minute="*/5")},
 }
 # Debrief exports: files are deleted this many hours after they are made (the job stays, as
 # the log of who exported what).
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=72)
+# Access log (countries.AccessEvent): entries older than this many days are purged nightly.
+# At least a year, so that a year's logins and reads of sensitive records can be reviewed.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=400)
+if ACCESS_LOG_RETENTION_DAYS < 365:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"ACCESS_LOG_RETENTION_DAYS must be at least 365 (a year); it is {ACCESS_LOG_RETENTION_DAYS}."
+    )
+
+# --------------------------------------------------------------------------------------------
+# Backups (manage.py backup / restore)
+# --------------------------------------------------------------------------------------------
+# Where `manage.py backup` writes when no --output is given.
+BACKUP_DIR = env("BACKUP_DIR", default=str(VAR_DIR / "backups"))
+# Directory of pg_dump/pg_restore; empty: the ones matching the server's version are found.
+PG_BIN_DIR = env("PG_BIN_DIR", default="")
 
 # --------------------------------------------------------------------------------------------
 # REST framework
@@ -193,7 +288,7 @@ REST_FRAMEWORK = {
     # A personal token (Authorization: Bearer ...) for scripts; the session for the browsable API.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "jpoa.api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "jpoa.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -253,13 +348,35 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --------------------------------------------------------------------------------------------
-# Logging
+# Logging: one JSON object per line (python-json-logger) with the request id (django-guid),
+# which is also sent back as the X-Request-ID response header (a valid incoming one is kept).
+# LOG_FORMAT=text gives plain lines for a developer's terminal (the default when DEBUG is on).
 # --------------------------------------------------------------------------------------------
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+    "IGNORE_URLS": [],
+}
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId",
+                               "correlation_id_field": "request_id"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"},
-                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+                "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+                "django_guid": {"level": "WARNING"}},
 }

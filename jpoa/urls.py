@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from countries import token_views
+from countries import token_views, two_factor_views
 from countries import views as countries_views
 from jpoa.views import healthz
 from reporting import views as reporting_views
@@ -17,11 +17,18 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("audit/", countries_views.audit_log, name="audit_log"),
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", two_factor_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
+    path("accounts/two-factor/", two_factor_views.two_factor_manage, name="two_factor_manage"),
+    path("accounts/two-factor/setup/", two_factor_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", two_factor_views.two_factor_verify,
+         name="two_factor_verify"),
+    path("accounts/two-factor/recovery-codes/", two_factor_views.recovery_codes_regenerate,
+         name="two_factor_recovery_codes"),
+    path("accounts/two-factor/reset/", two_factor_views.two_factor_reset, name="two_factor_reset"),
     path("accounts/api-tokens/", token_views.api_tokens, name="api_tokens"),
     path("accounts/api-tokens/<int:pk>/revoke/", token_views.api_token_revoke,
          name="api_token_revoke"),

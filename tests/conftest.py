@@ -20,6 +20,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 def pytest_configure(config):
     # The demo creates two dozen users; PBKDF2 at production strength would dominate the suite.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    config.addinivalue_line("markers", "two_factor_unverified: logins in this test do not "
+                            "verify a second factor (see two_factor_verified_logins)")
 
 
 @pytest.fixture
@@ -65,6 +67,80 @@ def media_root(settings, tmp_path_factory):
     return settings.MEDIA_ROOT
 
 
+def two_factor_verify_session(client, user) -> None:
+    """Mark ``client``'s session verified by a real confirmed TOTP device of ``user``, with
+    django-otp's own session key, as its verify step would (made on first use)."""
+    import time
+
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from countries.two_factor import CHECKED_AT_SESSION_KEY
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[CHECKED_AT_SESSION_KEY] = time.time()
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def two_factor_verified_logins(request, monkeypatch):
+    """Two-factor enforcement stays on in the suite: a test client's ``force_login`` (and
+    ``login``) of a user whose role requires a second factor also verifies the session with a
+    real TOTP device, and a browser test's ``Session.login`` types a real recovery code at the
+    verify step. Tests of the verify step itself use ``@pytest.mark.two_factor_unverified``."""
+    if request.node.get_closest_marker("two_factor_unverified"):
+        return
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from countries import two_factor
+    from countries.access import forget_scope
+
+    force_login, login = Client.force_login, Client.login
+
+    def verify_if_required(client, user):
+        required = two_factor.two_factor_required(user)
+        forget_scope(user)  # the test may change the user's memberships afterwards
+        if required:
+            two_factor_verify_session(client, user)
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        verify_if_required(self, user)
+
+    def login_verified(self, **credentials):
+        logged_in = login(self, **credentials)
+        if logged_in:
+            verify_if_required(self, get_user_model().objects.get(pk=self.session["_auth_user_id"]))
+        return logged_in
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+    monkeypatch.setattr(Client, "login", login_verified)
+    if "browser_session" in request.fixturenames:
+        from tests.browser import conftest as browser
+
+        password_login = browser.Session.login
+
+        def login_with_second_factor(self, username: str):
+            user = get_user_model().objects.get(username=username)
+            if two_factor.two_factor_required(user) and not two_factor.has_authenticator(user):
+                from django_otp.plugins.otp_totp.models import TOTPDevice
+
+                TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
+            password_login(self, username)
+            if "/accounts/two-factor/verify/" in self.page.url:
+                code = two_factor.recovery_codes_generate(user=user)[0]
+                self.page.get_by_label("Code").fill(code)
+                self.page.get_by_role("button", name="Verify").click()
+                self.page.wait_for_load_state()
+
+        monkeypatch.setattr(browser.Session, "login", login_with_second_factor)
+
+
 @pytest.fixture(autouse=True)
 def tasks_in_process(monkeypatch):
     """Tasks queued by a test run in-process, so no test leaves messages on the real broker.
@@ -83,9 +159,15 @@ def celery_worker_queue(transactional_db, monkeypatch):
     Yields the queue name; tasks sent there (and every task queued during the test) run in the
     worker process against the test database.
     """
+    from celery._state import _set_task_join_will_block
+
     from jpoa.celery import app
 
     broker = require_broker()
+    # Celery marks "inside a task" in one process-wide flag while it runs a task eagerly;
+    # eager tasks run from several threads at once (the concurrency tests) can leave it set,
+    # and result.get() would then refuse here. This process is no worker: clear it.
+    _set_task_join_will_block(False)
     queue = f"test-{uuid.uuid4().hex[:12]}"
     # Everything this test queues, whoever queues it, goes to this worker.
     monkeypatch.setitem(app.conf, "task_always_eager", False)

@@ -17,3 +17,16 @@ def test_healthz_reports_unavailable_when_broker_is_unreachable(client, db, sett
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
     assert connection.is_usable()
+
+
+def test_healthz_answers_plain_http_and_is_never_cached(db, settings):
+    # The container health check calls http://127.0.0.1:8000/healthz: with the production
+    # HTTPS redirect on, the health check is the one path exempt from it.
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get(reverse("healthz"))
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
+    assert response.json() == {"status": "ok"}
+    assert Client().get(reverse("login")).status_code == 301  # (other pages are redirected)

@@ -540,6 +540,84 @@ def _enquiry_answer(world):
             Case("answer enquiry", "GET", url, members(405))]
 
 
+# Planning the next joint initiative (demo: the May 2016 meeting). Every member reads the
+# meeting; a nomination is seen by the nominating country, its partners and those who follow
+# every country; focal points nominate, partner focal points answer, the secretariat converts.
+def _planning_meeting_obj():
+    from operations.models import PlanningMeeting
+
+    return PlanningMeeting.objects.get(joint_operation__slug="jpoa-2016")
+
+
+def _nomination_of(code):
+    from operations.models import Nomination
+
+    return Nomination.objects.get(meeting=_planning_meeting_obj(), proposing_country__code=code)
+
+
+FOLLOWERS = ("co_chair", "secretariat")
+
+
+def _planning_list(world):
+    url = reverse("operations:planning_list")
+    return [Case("planning", "GET", url, members(200, no_membership=404)),
+            Case("planning meeting set-up", "POST", url,
+                 members(404, secretariat=400, admin=400), {})]
+
+
+def _planning_meeting(world):
+    url = reverse("operations:planning_meeting", args=[_planning_meeting_obj().pk])
+    return [Case("planning meeting", "GET", url, members(200, no_membership=404)),
+            Case("nominate", "POST", url, members(404, focal_point=400), {}),
+            Case("planning meeting missing", "GET", reverse(
+                "operations:planning_meeting", args=[MISSING_ID]), members(404))]
+
+
+def _planning_nomination(world):
+    thai = reverse("operations:planning_nomination", args=[_nomination_of("THA").pk])
+    # Australia is a partner in the Philippine nomination, Thailand is not.
+    philippine = reverse("operations:planning_nomination", args=[_nomination_of("PHL").pk])
+    return [Case("nomination", "GET", thai, readers(*THAI_READERS, *FOLLOWERS)),
+            Case("nomination as partner", "GET", philippine,
+                 readers("officer_foreign", *FOLLOWERS)),
+            Case("nomination", "POST", thai, members(405)),
+            Case("nomination missing", "GET", reverse(
+                "operations:planning_nomination", args=[MISSING_ID]), members(404))]
+
+
+def _nomination_convert(world):
+    url = reverse("operations:nomination_convert", args=[_nomination_of("THA").pk])
+    return [Case("convert nomination", "POST", url, members(404, secretariat=302, admin=302)),
+            Case("convert nomination", "GET", url, members(405))]
+
+
+def _nomination_answer(world):
+    # Australia's officer sees the Philippine nomination but only its focal point answers.
+    partner = _nomination_of("PHL").partners.get(country__code="AUS")
+    url = reverse("operations:nomination_answer", args=[partner.pk])
+    return [Case("answer nomination", "POST", url, members(404), {"answer": "accept"}),
+            Case("answer nomination", "GET", url, members(405))]
+
+
+def _directory(world):
+    url = reverse("operations:directory")
+    return [Case("directory", "GET", url, members(200, no_membership=404)),
+            Case("directory", "POST", url, members(405))]
+
+
+def _record_network_link(world):
+    from operations.models import Network, SuspectRecord
+
+    record = SuspectRecord.objects.filter(country__code="THA", agency__acronym="RTP"
+                                          ).order_by("pk").first()
+    network = Network.objects.get(name="Andaman Sea crew brokers")  # Thai
+    url = reverse("operations:record_network_link", args=["suspects", record.pk])
+    return [Case("link record to network", "POST", url,
+                 members(404, officer=302, focal_point=302, staff_officer=302, admin=302),
+                 {"network": network.pk, "version": record.version}),
+            Case("link record to network", "GET", url, members(405))]
+
+
 # The debrief workshop: every member reads it; the secretariat (and the administrator) set it
 # up and track recommendations; a focal point files their own country's lessons.
 WORKSHOP_MANAGERS = {"secretariat": 302, "admin": 302}
@@ -909,6 +987,200 @@ def _api_token_revoke(world):
     ]
 
 
+# Two-factor authentication. The suite's logins verify a second factor for the roles that need
+# one (tests/conftest.py: a real TOTP device): those roles have an authenticator already.
+TWO_FACTOR_ROLES = ("focal_point", "co_chair", "secretariat", "admin", "staff_officer")
+
+
+def _two_factor_manage(world):
+    url = reverse("two_factor_manage")
+    return [Case("two-factor page", "GET", url, members(200)),
+            Case("two-factor page", "DELETE", url, members(405))]
+
+
+def _two_factor_setup(world):
+    url = reverse("two_factor_setup")
+    enrolled = dict.fromkeys(TWO_FACTOR_ROLES, 302)  # already enrolled: to the two-factor page
+    return [Case("two-factor setup", "GET", url, members(200, **enrolled)),
+            Case("two-factor setup with a wrong code", "POST", url, members(400, **enrolled),
+                 {"code": "000000"}),
+            Case("two-factor setup", "DELETE", url, members(405))]
+
+
+def _two_factor_verify(world):
+    # Verified sessions go on to "next"; users with no device are sent to set one up.
+    url = reverse("two_factor_verify")
+    return [Case("two-factor verify", "GET", url, members(302)),
+            Case("two-factor verify", "POST", url, members(302), {"code": "000000"}),
+            Case("two-factor verify", "PUT", url, members(405))]
+
+
+def _two_factor_recovery_codes(world):
+    url = reverse("two_factor_recovery_codes")
+    # New codes for an enrolled, verified user; the others are sent to set up an app first.
+    return [Case("new recovery codes", "POST", url,
+                 members(302, **dict.fromkeys(TWO_FACTOR_ROLES, 200))),
+            Case("new recovery codes", "GET", url, members(405))]
+
+
+def _two_factor_reset(world):
+    url = reverse("two_factor_reset")
+    return [Case("remove two-factor", "POST", url, members(302)),
+            Case("remove two-factor", "GET", url, members(405))]
+
+
+# API: export jobs are their requester's alone (the administrator's too); asking for one
+# follows the export page's rules (one's own country, or every country for those who follow all).
+def _api_export_list(world):
+    url = reverse("api:export-job-list")
+    thai = {"joint_operation": "jpoa-2015", "country": "THA", "format": "text",
+            "profile": "restricted"}
+    return [Case("api exports", "GET", url, api_members(200)),
+            Case("api export Thailand", "POST", url,
+                 api_members(201, no_membership=403, officer_foreign=400), thai, JSON),
+            Case("api export the region", "POST", url,
+                 api_members(400, no_membership=403, co_chair=201, secretariat=201, admin=201),
+                 {**thai, "country": None}, JSON),
+            Case("api exports", "DELETE", url, api_members(405))]
+
+
+def _api_export_detail(world):
+    url = reverse("api:export-job-detail", args=[_secretariat_export(world).pk])
+    return [Case("api export", "GET", url, api_members(404, secretariat=200)),
+            Case("api export missing", "GET", reverse("api:export-job-detail", args=[MISSING_ID]),
+                 api_members(404)),
+            Case("api export", "PATCH", url, api_members(405), {"status": "failed"}, JSON)]
+
+
+def _api_export_download(world):
+    url = reverse("api:export-job-download", args=[_secretariat_export(world).pk])
+    waiting = reverse("api:export-job-download", args=[_secretariat_export(world, "queued").pk])
+    return [Case("api export download", "GET", url, api_members(404, secretariat=200)),
+            Case("api export download before it is made", "GET", waiting,
+                 api_members(404, secretariat=409)),
+            Case("api export download", "POST", url, api_members(405), {}, JSON)]
+
+
+def _api_export_retry(world):
+    url = reverse("api:export-job-retry", args=[_secretariat_export(world, "failed").pk])
+    ready = reverse("api:export-job-retry", args=[_secretariat_export(world).pk])
+    return [Case("api export retry", "POST", url, api_members(404, secretariat=201)),
+            Case("api export retry of a ready one", "POST", ready,
+                 api_members(404, secretariat=409)),
+            Case("api export retry", "GET", url, api_members(405))]
+
+
+# API: cooperation, on the same investigation as the pages (Thailand leads, Malaysia is a
+# member, Australia invited). Record-keeping roles register networks; a focal point speaks for
+# the country; seeing but not speaking is 403, not seeing is 404.
+RECORD_ROLES = ("officer", "officer_other_agency", "focal_point", "officer_foreign",
+                "staff_officer")
+SEES_INVESTIGATION = (*THAI_READERS, "officer_foreign")
+
+
+def _api_network_list(world):
+    url = reverse("api:network-list")
+    return [Case("api networks", "GET", url, api_members(200)),
+            Case("api register network", "POST", url,
+                 api_members(403, **dict.fromkeys(RECORD_ROLES, 201)),
+                 {"name": "Matrix API network", "crime_types": ["smuggling"]}, JSON),
+            Case("api networks", "DELETE", url, api_members(405))]
+
+
+def _api_network_detail(world):
+    network_id = _investigation(world).network_id
+    url = reverse("api:network-detail", args=[network_id])
+    return [Case("api network", "GET", url, api_readers(*THAI_READERS)),
+            Case("api change network", "PATCH", url, api_readers(*THAI_READERS),
+                 {"status": "disrupted"}, JSON),
+            Case("api network missing", "GET", reverse("api:network-detail", args=[MISSING_ID]),
+                 api_members(404)),
+            Case("api network", "DELETE", url, api_members(405))]
+
+
+def _api_network_give(world):
+    url = reverse("api:network-give", args=[_investigation(world).network_id])
+    return [Case("api give network", "POST", url,
+                 api_readers(*THAI_READERS, status=403) | {"focal_point": 200},
+                 {"country": "AUS"}, JSON),
+            Case("api give network", "GET", url, api_members(405))]
+
+
+def _api_investigation_list(world):
+    url = reverse("api:investigation-list")
+    proposal = {"title": "Matrix API investigation", "network": _investigation(world).network_id,
+                "starts_on": "2015-10-01", "ends_on": "2015-12-31", "invited": ["IDN"]}
+    return [Case("api investigations", "GET", url, api_members(200)),
+            Case("api propose investigation", "POST", url,
+                 api_members(403, focal_point=201), proposal, JSON),
+            Case("api investigations", "DELETE", url, api_members(405))]
+
+
+def _api_investigation_detail(world):
+    url = reverse("api:investigation-detail", args=[_investigation(world).pk])
+    return [Case("api investigation", "GET", url, api_readers(*SEES_INVESTIGATION)),
+            Case("api investigation missing", "GET", reverse(
+                "api:investigation-detail", args=[MISSING_ID]), api_members(404)),
+            Case("api investigation", "PATCH", url, api_members(405), {"status": "closed"}, JSON)]
+
+
+def _api_investigation_lead_action(name, data=None):
+    def cases(world):
+        url = reverse(f"api:investigation-{name}", args=[_investigation(world).pk])
+        return [Case(f"api investigation {name}", "POST", url,
+                     api_readers(*SEES_INVESTIGATION, status=403) | {"focal_point": 200},
+                     data, JSON),
+                Case(f"api investigation {name}", "GET", url, api_members(405))]
+    return cases
+
+
+def _api_investigation_notes(world):
+    url = reverse("api:investigation-note-list", args=[_investigation(world).pk])
+    # Members read and write; the administrator reads all but writes for no country.
+    return [Case("api investigation notes", "GET", url, api_readers(*THAI_READERS)),
+            Case("api investigation note", "POST", url,
+                 api_readers(*THAI_READERS, status=201) | {"admin": 403}, {"text": "A note"},
+                 JSON),
+            Case("api investigation notes", "DELETE", url, api_members(405))]
+
+
+def _api_investigation_member(verb, code, focal_status):
+    def cases(world):
+        url = reverse(f"api:investigation-member-{verb}", args=[_investigation(world).pk, code])
+        return [Case(f"api {verb} for {code}", "POST", url,
+                     api_readers(*SEES_INVESTIGATION, status=403) | focal_status),
+                Case(f"api {verb} for {code}", "GET", url, api_members(405))]
+    return cases
+
+
+def _api_incoming_enquiry(world):
+    return EnquiryRecord.objects.filter(counterpart__code="THA").exclude(
+        country__code="AUS").order_by("pk").first()
+
+
+def _api_incoming_enquiry_list(world):
+    url = reverse("api:incoming-enquiry-list")
+    return [Case("api incoming enquiries", "GET", url, api_members(200)),
+            Case("api incoming enquiries", "POST", url, api_members(405), {}, JSON)]
+
+
+def _api_incoming_enquiry_detail(world):
+    # Addressed to Thailand: Thai users read and answer it; it is nobody else's to answer.
+    url = reverse("api:incoming-enquiry-detail", args=[_api_incoming_enquiry(world).pk])
+    return [Case("api incoming enquiry", "GET", url, api_readers(*THAI_READERS, status=200)
+                 | {"admin": 404}),
+            Case("api incoming enquiry", "DELETE", url, api_members(405))]
+
+
+def _api_incoming_enquiry_answer(world):
+    enquiry = _api_incoming_enquiry(world)
+    url = reverse("api:incoming-enquiry-answer", args=[enquiry.pk])
+    data = {"answered_on": enquiry.occurred_on.isoformat(), "version": enquiry.version}
+    return [Case("api answer enquiry", "POST", url,
+                 api_readers(*THAI_READERS) | {"admin": 404}, data, JSON),
+            Case("api answer enquiry", "GET", url, api_members(405))]
+
+
 def _first_pk(model, **lookup):
     def pk(world):
         return model.objects.filter(**lookup).order_by("pk").values_list("pk", flat=True)[0]
@@ -939,6 +1211,11 @@ def _api_matrix() -> dict[str, RouteCases]:
         "api:docs": _api_docs,
         "api_tokens": _api_tokens_page,
         "api_token_revoke": _api_token_revoke,
+        "two_factor_manage": _two_factor_manage,
+        "two_factor_setup": _two_factor_setup,
+        "two_factor_verify": _two_factor_verify,
+        "two_factor_recovery_codes": _two_factor_recovery_codes,
+        "two_factor_reset": _two_factor_reset,
     }
     for name in ("country", "agency", "focal-point", "joint-operation", "operation"):
         matrix[f"api:{name}-list"] = _api_directory_list(name)
@@ -948,6 +1225,29 @@ def _api_matrix() -> dict[str, RouteCases]:
         matrix[f"api:{kind.slug}-bulk"] = _api_record_bulk(kind)
     matrix["api:arrests-list"] = lambda world: (_api_record_list(KINDS[0])(world)
                                                 + _api_record_create(world))
+    matrix.update({
+        "api:export-job-list": _api_export_list,
+        "api:export-job-detail": _api_export_detail,
+        "api:export-job-download": _api_export_download,
+        "api:export-job-retry": _api_export_retry,
+        "api:network-list": _api_network_list,
+        "api:network-detail": _api_network_detail,
+        "api:network-give": _api_network_give,
+        "api:investigation-list": _api_investigation_list,
+        "api:investigation-detail": _api_investigation_detail,
+        "api:investigation-invite": _api_investigation_lead_action("invite", {"country": "IDN"}),
+        "api:investigation-close": _api_investigation_lead_action("close"),
+        "api:investigation-note-list": _api_investigation_notes,
+        # Australia is invited: only its focal point (not in the roles) answers for it.
+        "api:investigation-member-accept": _api_investigation_member("accept", "AUS", {}),
+        "api:investigation-member-decline": _api_investigation_member("decline", "AUS", {}),
+        # The lead cannot leave: its focal point is told why (409).
+        "api:investigation-member-leave": _api_investigation_member(
+            "leave", "THA", {"focal_point": 409}),
+        "api:incoming-enquiry-list": _api_incoming_enquiry_list,
+        "api:incoming-enquiry-detail": _api_incoming_enquiry_detail,
+        "api:incoming-enquiry-answer": _api_incoming_enquiry_answer,
+    })
     return matrix
 
 
@@ -991,6 +1291,13 @@ MATRIX: dict[str, RouteCases] = {
     "operations:record_attribute": _record_attribute,
     "operations:enquiries_incoming": _enquiries_incoming,
     "operations:enquiry_answer": _enquiry_answer,
+    "operations:planning_list": _planning_list,
+    "operations:planning_meeting": _planning_meeting,
+    "operations:planning_nomination": _planning_nomination,
+    "operations:nomination_convert": _nomination_convert,
+    "operations:nomination_answer": _nomination_answer,
+    "operations:directory": _directory,
+    "operations:record_network_link": _record_network_link,
     "reporting:export_list": _export_list,
     "reporting:workshop_detail": _workshop_detail,
     "reporting:lessons_edit": _lessons_edit,

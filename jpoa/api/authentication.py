@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -39,6 +40,31 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return f'{KEYWORD} realm="api"'
 
 
+class TwoFactorRequired(exceptions.APIException):
+    """403 in the API's error shape (code ``two_factor_required``)."""
+
+    status_code = 403
+    default_code = "two_factor_required"
+    default_detail = _(
+        "Your portal session has not verified its second factor yet. Log in to the portal and "
+        "enter the code from your authenticator app (or a recovery code), or use an API token.")
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """The portal session, as DRF's SessionAuthentication, once its second factor is verified
+    where the user's role (or their own enrolment) requires one. API tokens are a separate
+    credential: they are made in a verified session and are not asked for a code."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            from countries import two_factor
+
+            if two_factor.session_needs_verification(request._request):
+                raise TwoFactorRequired()
+        return result
+
+
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "jpoa.api.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
@@ -48,3 +74,9 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "type": "http", "scheme": "bearer",
             "description": "A personal API token, made under *API tokens* in the portal.",
         }
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The portal session in the schema: the same cookie as DRF's SessionAuthentication."""
+
+    target_class = "jpoa.api.authentication.VerifiedSessionAuthentication"

@@ -14,7 +14,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from countries import access, services
+from countries import access, services, two_factor
 from countries.models import AccessEvent
 
 from .base import ApiViewMixin
@@ -52,6 +52,14 @@ class LockedOut(ApiError):
     default_code = "locked_out"
 
 
+class TwoFactorTokenRefused(ApiError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = _("Your account uses two-factor authentication, so a password alone cannot "
+                       "make a token. Log in to the portal (with your code) and make one under "
+                       "API tokens.")
+    default_code = "two_factor_required"
+
+
 class TokenObtainView(ApiViewMixin, APIView):
     """Exchange a username and password for a new personal token."""
 
@@ -72,7 +80,8 @@ class TokenObtainView(ApiViewMixin, APIView):
         description=(
             "Logs in as the login page does (failed attempts count towards the lockout) and "
             "answers with a new token. 400 `invalid_credentials` for a wrong username or "
-            "password, 403 `locked_out` while locked out."),
+            "password, 403 `locked_out` while locked out, 403 `two_factor_required` for an "
+            "account with two-factor authentication (make its tokens in the portal)."),
     )
     def post(self, request, *args, **kwargs):
         body = TokenRequestSerializer(data=request.data)
@@ -86,6 +95,8 @@ class TokenObtainView(ApiViewMixin, APIView):
                 django_request.axes_locked_out = False
                 raise LockedOut()
             raise InvalidCredentials()
+        if two_factor.two_factor_required(user) or two_factor.has_any_device(user):
+            raise TwoFactorTokenRefused()  # a password alone is one factor
         token, secret = services.api_token_create(user=user, name=body.validated_data["name"])
         django_request.user = user  # so that the access log (and the audit) name them
         access.log_access(django_request, AccessEvent.Kind.LOGIN)

@@ -31,8 +31,9 @@ def test_home_shows_the_2015_figures(client, demo):
 
 @pytest.mark.django_db
 def test_login_with_demo_password_reaches_home(client, demo):
+    # An officer: a co-chair's login goes on to the second factor (tests/test_two_factor.py).
     response = client.post(
-        reverse("login"), {"username": "cochair.nzl", "password": "jpoa-demo-2015"}, follow=True
+        reverse("login"), {"username": "officer.tha", "password": "jpoa-demo-2015"}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("home")
     assert b"Regional results" in response.content
