@@ -163,19 +163,10 @@ def valid_value(field: forms.Field, *, period=None):
 
 
 def login(client, username: str):
-    """Log in through the session, with a verified second factor where django-otp is used
-    (focal points, co-chairs and the secretariat must have one)."""
+    """Log in through the session; tests/conftest.py verifies the second factor of the roles
+    that need one, as for every test client login."""
     user = get_user_model().objects.get(username=username)
     client.force_login(user)
-    try:
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_static.models import StaticDevice
-    except ImportError:  # pragma: no cover - two-factor not installed
-        return user
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="fuzz tests")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
     return user
 
 
