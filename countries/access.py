@@ -365,6 +365,36 @@ def can_view_country_breakdown(user, country_id: int) -> bool:
     return scope_for(user).follows_every_country or is_own_country(user, country_id)
 
 
+@dataclass(frozen=True)
+class CountriesView:
+    """What a user may open about each of a set of countries, worked out from their scope
+    once (the dashboard asks it for every country of a joint operation on every request).
+    The same rules as the predicates above and ``returns_visible``."""
+
+    reads_every_country: bool  # can_read_country_records(user, None)
+    readable_ids: frozenset[int]  # can_read_country_records: their records
+    breakdown_ids: frozenset[int]  # can_view_country_breakdown: their own figures and charts
+    return_ids: frozenset[int]  # returns_visible: their return page
+    own_ids: frozenset[int]  # is_own_country
+
+    def key(self) -> tuple:
+        return (self.reads_every_country, *(tuple(sorted(ids)) for ids in (
+            self.readable_ids, self.breakdown_ids, self.return_ids, self.own_ids)))
+
+
+def countries_view(user, country_ids) -> CountriesView:
+    scope = scope_for(user)
+    ids = frozenset(country_ids)
+    own = ids & scope.record_country_ids
+    return CountriesView(
+        reads_every_country=scope.is_superuser,
+        readable_ids=ids if scope.is_superuser else own,
+        breakdown_ids=ids if scope.follows_every_country else own,
+        return_ids=ids if scope.follows_every_country else own,
+        own_ids=own,
+    )
+
+
 def can_export(user, *, profile: str, country_id: int | None) -> bool:
     """Debrief exports: a region's (``country_id`` None) for those who follow every country;
     one country's for its own people too. The public profile (a media release) is for the

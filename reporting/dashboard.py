@@ -7,7 +7,7 @@ the number of countries and records.
 
 The rendered body is cached too, under the same version, keyed by everything it shows: the
 joint operation, the filters, the roll-up's state, the returns' states and the user's access
-view (``AccessView``). A cache hit skips the figures, the table, the charts and their render.
+view (``access.CountriesView``). A cache hit skips the figures, the table, the charts and their render.
 """
 from __future__ import annotations
 
@@ -233,25 +233,6 @@ class Details:
     charts: list[Chart] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class AccessView:
-    """Everything about the user that changes what the dashboard shows them.
-
-    Two users with the same view get the same page, byte for byte; the cached page's key holds
-    all of it, so a page is never served to a user who may see something else.
-    """
-
-    reads_every_country: bool  # drill-down links of the regional figures
-    readable_ids: frozenset[int]  # countries whose figures link to their records
-    choosable_ids: frozenset[int]  # countries the user may choose (their breakdown)
-    return_ids: frozenset[int]  # countries whose return page the user may open
-    own_ids: frozenset[int]  # "Your country" boxes
-
-    def key(self) -> tuple:
-        return (self.reads_every_country, *(tuple(sorted(ids)) for ids in (
-            self.readable_ids, self.choosable_ids, self.return_ids, self.own_ids)))
-
-
 BODY_TEMPLATE = "reporting/_dashboard_body.html"
 
 
@@ -303,7 +284,7 @@ class Dashboard:
 
 def body_cache_key(*, joint_operation: JointOperation, countries: list[Country],
                    form: DashboardFilterForm, state: selectors.RollupState,
-                   return_states: dict[int, str], view: AccessView) -> str:
+                   return_states: dict[int, str], view: access.CountriesView) -> str:
     """The cached body's key: the roll-up's version and everything the body shows.
 
     The version (bumped by every roll-up) and the latest run's time are in it as in
@@ -328,24 +309,10 @@ def body_cache_key(*, joint_operation: JointOperation, countries: list[Country],
     return f"dashboard:{dashboard_version()}:body:{joint_operation.pk}:{stamp}:{digest}"
 
 
-def access_view(user, countries: list[Country], *, joint_operation: JointOperation) -> AccessView:
-    """The user's access, asked once per country (not once per cell of the table)."""
-    return AccessView(
-        reads_every_country=access.can_read_country_records(user, None),
-        readable_ids=frozenset(c.pk for c in countries
-                               if access.can_read_country_records(user, c.pk)),
-        choosable_ids=frozenset(c.pk for c in countries
-                                if access.can_view_country_breakdown(user, c.pk)),
-        return_ids=selectors.dashboard_return_country_ids(user=user,
-                                                          joint_operation=joint_operation),
-        own_ids=frozenset(c.pk for c in countries if access.is_own_country(user, c.pk)),
-    )
-
-
 def build(*, user, params) -> Dashboard:
     """The dashboard for ``user`` with the filters in ``params`` (a QueryDict).
 
-    What decides the page is read here (a few small queries); the figures, table and charts
+    What decides the page is read here (two small queries); the figures, table and charts
     are worked out only when the page's body is not in the cache.
     """
     joint_operations = selectors.dashboard_joint_operations()
@@ -355,10 +322,10 @@ def build(*, user, params) -> Dashboard:
     if joint_operation is None:
         return Dashboard(joint_operation=None)
 
-    operations = selectors.dashboard_operations(joint_operation=joint_operation)
-    countries = [operation.country for operation in operations]
-    view = access_view(user, countries, joint_operation=joint_operation)
-    choosable = [c for c in countries if c.pk in view.choosable_ids]
+    read = selectors.joint_operation_state(joint_operation=joint_operation)
+    countries, state, return_states = read.countries, read.rollup, read.return_states
+    view = access.countries_view(user, (c.pk for c in countries))
+    choosable = [c for c in countries if c.pk in view.breakdown_ids]
     data = params.copy()
     if not data.get("joint_operation"):
         data["joint_operation"] = joint_operation.slug
@@ -367,8 +334,6 @@ def build(*, user, params) -> Dashboard:
     country = next((c for c in choosable if c.code == form.cleaned_data.get("country")), None)
     sector = form.cleaned_data.get("sector") or ""
 
-    state = selectors.rollup_state(joint_operation=joint_operation)
-    return_states = selectors.dashboard_return_states(joint_operation=joint_operation)
     accepted_ids = {c.pk for c in countries
                     if return_states.get(c.pk) == CountryReturn.State.ACCEPTED}
     names = {c.pk: c.name for c in countries}
@@ -398,7 +363,7 @@ def build(*, user, params) -> Dashboard:
 
 
 def _details(*, joint_operation, countries, country, sector, state, return_states, accepted_ids,
-             view: AccessView) -> Details:
+             view: access.CountriesView) -> Details:
     totals = country_totals(joint_operation=joint_operation, last_updated=state.last_updated)
     state_labels = dict(CountryReturn.State.choices)
 

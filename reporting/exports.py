@@ -140,8 +140,8 @@ def debrief(joint_operation: JointOperation, *, country: Country | None = None,
             profile: str = ExportJob.Profile.RESTRICTED,
             rounded=statement.ROUNDED_IN_2015) -> Debrief:
     """The debrief statistics of ``joint_operation`` (one country's or the region's)."""
-    operations = selectors.dashboard_operations(joint_operation=joint_operation)
-    countries = [o.country for o in operations if country is None or o.country_id == country.pk]
+    read = selectors.joint_operation_state(joint_operation=joint_operation)
+    countries = [c for c in read.countries if country is None or c.pk == country.pk]
     totals = {
         (country_id, metric, dimension, member): value
         for country_id, metric, dimension, member, value in selectors.country_total_rows(
@@ -150,7 +150,7 @@ def debrief(joint_operation: JointOperation, *, country: Country | None = None,
     data = Debrief(
         joint_operation=joint_operation, profile=profile, countries=countries, country=country,
         rounded=frozenset(rounded), totals=totals,
-        return_states=selectors.dashboard_return_states(joint_operation=joint_operation),
+        return_states=read.return_states,
         generated_at=timezone.now(),
     )
     figures = {m.key: data.regional(m) for m in METRICS}

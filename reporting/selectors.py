@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -337,33 +338,6 @@ def taking_part_countries() -> list[Country]:
     return list(Country.objects.filter(operations__isnull=False).distinct().order_by("name"))
 
 
-def dashboard_operations(*, joint_operation: JointOperation) -> list[Operation]:
-    """The country operations of a joint operation, with their countries, by country name."""
-    return list(
-        Operation.objects.filter(joint_operation=joint_operation)
-        .select_related("country")
-        .order_by("country__name", "pk")
-    )
-
-
-def dashboard_return_states(*, joint_operation: JointOperation) -> dict[int, str]:
-    """Country id -> state of its return; a country without a return row is open."""
-    return dict(
-        CountryReturn.objects.filter(joint_operation=joint_operation)
-        .order_by()
-        .values_list("country_id", "state")
-    )
-
-
-def dashboard_return_country_ids(*, user, joint_operation: JointOperation) -> frozenset[int]:
-    """Countries whose return page the user may open (the links of the per-country table)."""
-    return frozenset(
-        access.returns_visible(user, Operation.objects.filter(joint_operation=joint_operation))
-        .order_by()
-        .values_list("country_id", flat=True)
-    )
-
-
 def country_total_rows(*, joint_operation_id: int) -> list[tuple[int, str, str, str, int]]:
     """Every (country id, metric, dimension, member, value) of a joint operation: one query."""
     return list(
@@ -388,21 +362,14 @@ class RollupState:
                 or bool(self.failed_country_ids) or self.failed_everything)
 
 
-def rollup_state(*, joint_operation: JointOperation) -> RollupState:
-    """The roll-up's state for a joint operation, in two queries whatever the number of runs.
+def _rollup_state(latest_runs, pending_country_ids) -> RollupState:
+    """The state from the latest finished run of each scope, (joint operation id or None,
+    country id or None, outcome, finished at), and the countries with a roll-up pending.
 
     A failed run no longer counts once a later successful run covers its scope (the same
     country again, the whole joint operation, or the nightly rebuild of everything).
     """
-    covering = Q(joint_operation_id=joint_operation.pk) | Q(joint_operation__isnull=True)
-    latest = list(  # the latest finished run of each scope: DISTINCT ON (joint op, country)
-        RollupRun.objects.filter(covering, finished_at__isnull=False)
-        .exclude(outcome=RollupRun.Outcome.RUNNING)
-        .order_by("joint_operation_id", "country_id", F("finished_at").desc())
-        .distinct("joint_operation_id", "country_id")
-        .values_list("joint_operation_id", "country_id", "outcome", "finished_at")
-    )
-    succeeded = [(jo, c, at) for jo, c, outcome, at in latest
+    succeeded = [(jo, c, at) for jo, c, outcome, at in latest_runs
                  if outcome == RollupRun.Outcome.SUCCEEDED]
 
     def repaired(failed_jo, failed_country, failed_at) -> bool:
@@ -411,14 +378,73 @@ def rollup_state(*, joint_operation: JointOperation) -> RollupState:
             for jo, c, at in succeeded
         )
 
-    failed = [(jo, c) for jo, c, outcome, at in latest
+    failed = [(jo, c) for jo, c, outcome, at in latest_runs
               if outcome == RollupRun.Outcome.FAILED and not repaired(jo, c, at)]
-    pending = PendingRollup.objects.filter(joint_operation=joint_operation).values_list(
-        "country_id", flat=True
-    )
     return RollupState(
         last_updated=max((at for *_, at in succeeded), default=None),
-        pending_country_ids=frozenset(pending),
+        pending_country_ids=frozenset(pending_country_ids),
         failed_country_ids=frozenset(c for _, c in failed if c is not None),
         failed_everything=any(c is None for _, c in failed),
+    )
+
+
+@dataclass(frozen=True)
+class JointOperationState:
+    """What the dashboard, the totals API and the debrief read about a joint operation
+    before its totals: who takes part, how fresh the totals are, where each return stands."""
+
+    countries: list[Country]  # with an operation in it, by name
+    rollup: RollupState
+    return_states: dict[int, str]  # country id -> state; a country without a return is open
+
+
+_COUNTRY_FIELDS = [f.attname for f in Country._meta.concrete_fields]
+
+
+def _state_sql() -> str:
+    run, pending = RollupRun._meta.db_table, PendingRollup._meta.db_table
+    country, operation = Country._meta.db_table, Operation._meta.db_table
+    columns = ", ".join(f'c."{name}"' for name in _COUNTRY_FIELDS)
+    # One SELECT (no CTE): pghistory leaves statements that start with SELECT alone.
+    return f"""
+        SELECT countries.rows, runs.jo_ids, runs.country_ids, runs.outcomes, runs.finished,
+               pending.ids, returns.states
+          FROM (SELECT json_agg(json_build_array({columns}) ORDER BY c.name, o.id) AS rows
+                  FROM {operation} o JOIN {country} c ON c.id = o.country_id
+                 WHERE o.joint_operation_id = %(jo)s) countries,
+               (SELECT array_agg(joint_operation_id) AS jo_ids, array_agg(country_id)
+                       AS country_ids, array_agg(outcome) AS outcomes,
+                       array_agg(finished_at) AS finished
+                  FROM (  -- the latest finished run of each scope covering the joint operation
+                        SELECT DISTINCT ON (joint_operation_id, country_id)
+                               joint_operation_id, country_id, outcome, finished_at
+                          FROM {run}
+                         WHERE (joint_operation_id = %(jo)s OR joint_operation_id IS NULL)
+                           AND finished_at IS NOT NULL AND outcome <> %(running)s
+                         ORDER BY joint_operation_id, country_id, finished_at DESC) latest
+               ) runs,
+               (SELECT array_agg(country_id) AS ids FROM {pending}
+                 WHERE joint_operation_id = %(jo)s) pending,
+               (SELECT json_object_agg(country_id, state) AS states
+                  FROM {CountryReturn._meta.db_table}
+                 WHERE joint_operation_id = %(jo)s) returns
+    """
+
+
+def joint_operation_state(*, joint_operation: JointOperation) -> JointOperationState:
+    """The joint operation's countries, roll-up state and return states in one query.
+
+    The dashboard reads this on every request, so it is one round trip with no model
+    machinery but the countries' (a few objects), whatever the number of runs and records.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_state_sql(), {"jo": joint_operation.pk,
+                                      "running": RollupRun.Outcome.RUNNING})
+        rows, jo_ids, country_ids, outcomes, finished, pending, states = cursor.fetchone()
+    db = connection.alias
+    return JointOperationState(
+        countries=[Country.from_db(db, _COUNTRY_FIELDS, values) for values in rows or ()],
+        rollup=_rollup_state(list(zip(jo_ids or (), country_ids or (), outcomes or (),
+                                      finished or (), strict=True)), pending or ()),
+        return_states={int(pk): state for pk, state in (states or {}).items()},
     )

@@ -132,12 +132,12 @@ def _check_access(user, asked: TotalsRequest, country_ids: list[int]) -> None:
 def totals(*, user, asked: TotalsRequest) -> dict:
     """The figures asked for, as rows; a constant number of queries whatever the data."""
     joint_operation = asked.joint_operation
-    countries = [o.country for o in selectors.dashboard_operations(joint_operation=joint_operation)]
+    read = selectors.joint_operation_state(joint_operation=joint_operation)
+    countries = read.countries
     _check_access(user, asked, [c.pk for c in countries])
     if asked.country is not None:
         countries = [c for c in countries if c.pk == asked.country.pk]
-    states = selectors.dashboard_return_states(joint_operation=joint_operation)
-    accepted = {pk for pk, state in states.items() if state == CountryReturn.State.ACCEPTED}
+    accepted = {pk for pk, state in read.return_states.items() if state == CountryReturn.State.ACCEPTED}
     key = asked.dimension.key if asked.dimension else ""
     metrics = [m for m in asked.metrics if asked.dimension is None or asked.dimension in m.dimensions]
     values: dict[tuple[int, str, str], int] = {}
@@ -161,7 +161,7 @@ def totals(*, user, asked: TotalsRequest) -> dict:
                     "accepted_value": sum(values.get((c.pk, metric.key, member), 0)
                                           for c in unit if c.pk in accepted),
                 })
-    state = selectors.rollup_state(joint_operation=joint_operation)
+    state = read.rollup
     codes = {c.pk: c.code for c in countries}
     return {
         "joint_operation": joint_operation.slug,
@@ -171,7 +171,7 @@ def totals(*, user, asked: TotalsRequest) -> dict:
         "last_updated": state.last_updated,
         "pending_countries": sorted(codes[pk] for pk in state.pending_country_ids if pk in codes),
         "countries": [{"code": c.code, "name": c.name,
-                       "return_state": states.get(c.pk, CountryReturn.State.OPEN)}
+                       "return_state": read.return_states.get(c.pk, CountryReturn.State.OPEN)}
                       for c in countries],
         "results": rows,
     }

@@ -274,10 +274,10 @@ def test_an_unknown_joint_operation_falls_back_to_the_current_one(client, totals
 # Constant queries and the cache
 # ---------------------------------------------------------------------------------------------
 
-# session, user, memberships (scope), joint operations, operations, roll-up runs, pending
-# roll-ups, CountryTotal (on a cache miss), returns, return links; then the session is saved
-# (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release)
-QUERIES = 13
+# session, user, memberships (scope), joint operations, the joint operation's state (its
+# countries, roll-up runs, pending roll-ups and returns in one query), CountryTotal (on a cache
+# miss); then the session is saved (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release)
+QUERIES = 9
 
 
 def add_countries(joint_operation: om.JointOperation, how_many: int) -> None:
