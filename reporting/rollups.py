@@ -1,8 +1,8 @@
 """The only writer of CountryTotal: totals recomputed from the records with set-based SQL.
 
 A run replaces the totals of its scope (one country of one joint operation, or everything) in
-one transaction, with one ``INSERT ... SELECT`` per metric that reads the metric's records once
-and produces every dimension of it with ``GROUPING SETS`` (``metric_insert``). Running it twice
+one transaction, with one ``INSERT ... SELECT`` that reads each metric's records once and
+produces every dimension of it with ``GROUPING SETS`` (``metrics_insert``). Running it twice
 changes nothing; a run that crashed left nothing half-written and is simply run again.
 
 ``metric_rows`` computes the same rows the plain way, one ``GROUP BY`` per dimension joined by
@@ -77,7 +77,27 @@ def _per_row(aggregate) -> object | None:
 
 
 def metric_insert(metric: Metric, scope: Q) -> tuple[str, tuple]:
-    """One ``INSERT ... SELECT`` of every total row of the metric for the records in ``scope``.
+    """One ``INSERT ... SELECT`` of every total row of the metric for the records in ``scope``."""
+    return metrics_insert([metric], scope)
+
+
+def metrics_insert(metrics, scope: Q) -> tuple[str, tuple]:
+    """One ``INSERT ... SELECT`` of every total row of ``metrics`` for the records in ``scope``
+    (a CTE and its SELECTs per metric): a run is one round trip, not one per metric."""
+    ctes, selects, cte_params, select_params = [], [], [], []
+    for i, metric in enumerate(metrics):
+        cte, cte_args, parts, part_args = _metric_select(metric, scope, f"t{i}")
+        ctes.append(cte)
+        cte_params += cte_args
+        selects += parts
+        select_params += part_args
+    sql = (f"INSERT INTO {CountryTotal._meta.db_table} ({', '.join(COLUMNS)}) "
+           f"WITH {', '.join(ctes)} " + " UNION ALL ".join(selects))
+    return sql, (*cte_params, *select_params)
+
+
+def _metric_select(metric: Metric, scope: Q, t: str) -> tuple[str, list, list[str], list]:
+    """The metric's rows as a CTE named ``t`` and the SELECTs adding them up.
 
     The records are read once (``t``: each record's joint operation, country, members and the
     value it adds), and the totals of every dimension are added up from ``t`` with
@@ -104,8 +124,8 @@ def metric_insert(metric: Metric, scope: Q) -> tuple[str, tuple]:
     else:  # an aggregate that is not a plain sum: summed by every member first, then again
         inner = inner.values("_jo", "_country", *aliases).annotate(**sums)
     inner = inner.order_by()
-    inner_sql, params = inner.query.sql_with_params()
-    params = list(params)
+    inner_sql, inner_params = inner.query.sql_with_params()
+    params = []
     if aliases:
         dimension = ("CASE " + " ".join(f'WHEN GROUPING("{a}") = 0 THEN %s' for a in aliases)
                      + " ELSE '' END")
@@ -117,36 +137,33 @@ def metric_insert(metric: Metric, scope: Q) -> tuple[str, tuple]:
     else:
         dimension, member, group_by = "''", "''", '"_jo", "_country"'
     selects = [f'SELECT "_jo", "_country", %s, {dimension}, {member}, COALESCE(SUM("_v"), 0)'
-               f" FROM t GROUP BY {group_by}"]
+               f" FROM {t} GROUP BY {group_by}"]
     params += [metric.key, *(d.key for d, _e in grouped)]
     for i, (dimension_, pairs) in enumerate(per_member):
         values = ", ".join(f'(%s, "_s{i}_{j}")' for j in range(len(pairs)))
         selects.append(
             f'SELECT "_jo", "_country", %s, %s, m.member, COALESCE(SUM(m.value), 0)'
-            f" FROM t CROSS JOIN LATERAL (VALUES {values}) AS m (member, value)"
+            f" FROM {t} CROSS JOIN LATERAL (VALUES {values}) AS m (member, value)"
             f' GROUP BY "_jo", "_country", m.member')
         params += [metric.key, dimension_.key, *(member for member, _v in pairs)]
-    sql = (f"INSERT INTO {CountryTotal._meta.db_table} ({', '.join(COLUMNS)}) "
-           f"WITH t AS ({inner_sql}) " + " UNION ALL ".join(selects))
-    return sql, tuple(params)
+    return f"{t} AS ({inner_sql})", list(inner_params), selects, params
 
 
-# Stand-ins for a scope's ids: each metric's INSERT is compiled once per kind of scope and run
+# Stand-ins for a scope's ids: the run's INSERT is compiled once per kind of scope and run
 # with the real ids. Building and compiling the ~40 querysets of a run took the ORM as long as
 # PostgreSQL took to run them for one country (docs/benchmarks.md).
 _JOINT_OPERATION, _COUNTRY = -1_000_001, -1_000_002
 
 
 @functools.cache
-def _insert_statement(metric: Metric, by_joint_operation: bool, by_country: bool) -> tuple:
+def _insert_statement(by_joint_operation: bool, by_country: bool) -> tuple:
     scope = _scope_filter(_JOINT_OPERATION if by_joint_operation else None,
                           _COUNTRY if by_country else None)
-    return metric_insert(metric, scope)
+    return metrics_insert(METRICS, scope)
 
 
-def _insert(metric: Metric, joint_operation_id: int | None, country_id: int | None) -> int:
-    sql, params = _insert_statement(metric, joint_operation_id is not None,
-                                    country_id is not None)
+def _insert(joint_operation_id: int | None, country_id: int | None) -> int:
+    sql, params = _insert_statement(joint_operation_id is not None, country_id is not None)
     ids = {_JOINT_OPERATION: joint_operation_id, _COUNTRY: country_id}
     with connection.cursor() as cursor:
         cursor.execute(sql, [ids.get(p, p) if type(p) is int else p for p in params])
@@ -190,7 +207,13 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
             if country_id is not None:
                 stale = stale.filter(country_id=country_id)
             stale._raw_delete(stale.db)
-            rows = sum(_insert(metric, joint_operation_id, country_id) for metric in METRICS)
+            rows = _insert(joint_operation_id, country_id)
+            # Marked succeeded in the same transaction (one commit): never "succeeded" without
+            # its totals, nor totals without the run that wrote them.
+            run.outcome, run.rows = RollupRun.Outcome.SUCCEEDED, rows
+            run.finished_at = timezone.now()
+            run.duration_ms = int((time.monotonic() - started) * 1000)
+            run.save(update_fields=["outcome", "rows", "finished_at", "duration_ms"])
     except Exception as error:
         RollupRun.objects.filter(pk=run.pk).update(
             outcome=RollupRun.Outcome.FAILED, finished_at=timezone.now(),
@@ -198,10 +221,6 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
         )
         logger.exception("roll-up %s failed", run.scope)
         raise
-    run.outcome, run.rows = RollupRun.Outcome.SUCCEEDED, rows
-    run.finished_at = timezone.now()
-    run.duration_ms = int((time.monotonic() - started) * 1000)
-    run.save(update_fields=["outcome", "rows", "finished_at", "duration_ms"])
     bump_dashboard_version()  # cached dashboards are out of date
     return run
 
