@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, F, Func, Model, Q, QuerySet
 from django.http import Http404
 from guardian.utils import get_group_obj_perms_model
 
@@ -126,6 +127,26 @@ def shared_ids(user, model: type[Model]) -> QuerySet:
     ).values("content_object_id")
 
 
+class _AnyOf(Func):
+    """``field = ANY(ARRAY(ids))``: the same rows as ``field__in=ids``, but PostgreSQL reads the
+    few ids first and ORs index scans (a country's records, plus the ones shared); ``IN
+    (subquery)`` beside an OR made it scan the whole table (docs/benchmarks.md)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, ids: QuerySet):
+        super().__init__(F(field), ArraySubquery(ids))
+
+    def as_sql(self, compiler, connection, **extra):
+        field_sql, field_params = compiler.compile(self.source_expressions[0])
+        ids_sql, ids_params = compiler.compile(self.source_expressions[1])
+        return f"{field_sql} = ANY({ids_sql})", (*field_params, *ids_params)
+
+
+def _any_of(field: str, ids: QuerySet) -> Q:
+    return Q(_AnyOf(field, ids))
+
+
 def records_visible(user, queryset: QuerySet) -> QuerySet:
     """The records of ``queryset`` the user may read: their countries' own, plus shared ones."""
     scope = scope_for(user)
@@ -135,10 +156,10 @@ def records_visible(user, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     visible = Q(country_id__in=scope.record_country_ids)
     if scope.record_country_ids:
-        visible |= Q(pk__in=shared_ids(user, queryset.model))
+        visible |= _any_of("pk", shared_ids(user, queryset.model))
         investigation = _investigation_model(queryset.model)
         if investigation is not None:  # attributed to a joint investigation of theirs
-            visible |= Q(joint_investigation_id__in=shared_ids(user, investigation))
+            visible |= _any_of("joint_investigation_id", shared_ids(user, investigation))
         addressee = getattr(queryset.model, "addressee_field", None)
         if addressee:  # addressed to their country (an enquiry): they read it to answer it
             visible |= Q(**{f"{addressee}_id__in": scope.record_country_ids})
