@@ -1181,6 +1181,86 @@ def _api_incoming_enquiry_answer(world):
             Case("api answer enquiry", "GET", url, api_members(405))]
 
 
+# API: planning, on the demo's May 2016 meeting as for the pages. Every member reads the meeting
+# (the secretariat sets one up); a nomination is seen by the nominating country, its partners
+# and those who follow every country; a focal point nominates and answers for a partner, the
+# secretariat converts: seeing but not acting is 403, not seeing is 404.
+def _api_planning_meeting_list(world):
+    url = reverse("api:planning-meeting-list")
+    meeting = {"joint_operation": "jpoa-2016", "name": "Matrix meeting", "held_on": "2016-08-01"}
+    managers = ("secretariat", "admin")
+    return [Case("api planning meetings", "GET", url, api_members(200)),
+            Case("api set up planning meeting", "POST", url,
+                 api_members(403, **dict.fromkeys(managers, 201)), meeting, JSON),
+            Case("api set up planning meeting without a name", "POST", url,
+                 api_members(403, **dict.fromkeys(managers, 400)), {**meeting, "name": ""},
+                 JSON),
+            Case("api planning meetings", "DELETE", url, api_members(405))]
+
+
+def _api_planning_meeting_detail(world):
+    url = reverse("api:planning-meeting-detail", args=[_planning_meeting_obj().pk])
+    return [Case("api planning meeting", "GET", url, api_members(200, no_membership=404)),
+            Case("api planning meeting missing", "GET", reverse(
+                "api:planning-meeting-detail", args=[MISSING_ID]), api_members(404)),
+            Case("api planning meeting", "PATCH", url, api_members(405), {"name": "x"}, JSON)]
+
+
+def _api_nomination_list(world):
+    url = reverse("api:nomination-list")
+    # A Thai network not yet nominated at the meeting: Thailand's focal point nominates it.
+    nomination = {"meeting": _planning_meeting_obj().pk,
+                  "network": _investigation(world).network_id, "partners": ["MYS"],
+                  "title": "Matrix API nomination"}
+    return [Case("api nominations", "GET", url, api_members(200)),
+            Case("api nominate", "POST", url, api_members(403, focal_point=201), nomination,
+                 JSON),
+            Case("api nominate without partners", "POST", url,
+                 api_members(403, focal_point=400), {**nomination, "partners": []}, JSON),
+            Case("api nominations", "DELETE", url, api_members(405))]
+
+
+def _api_nomination_detail(world):
+    def url(code):
+        return reverse("api:nomination-detail", args=[_nomination_of(code).pk])
+
+    # Australia is a partner in the Philippine nomination, Thailand is not.
+    return [Case("api nomination", "GET", url("THA"), api_readers(*THAI_READERS, *FOLLOWERS)),
+            Case("api nomination as partner", "GET", url("PHL"),
+                 api_readers("officer_foreign", *FOLLOWERS)),
+            Case("api nomination missing", "GET", reverse(
+                "api:nomination-detail", args=[MISSING_ID]), api_members(404)),
+            Case("api nomination", "PUT", url("THA"), api_members(405), {}, JSON)]
+
+
+def _api_nomination_answer(world):
+    def url(code):
+        return reverse("api:nomination-answer", args=[_nomination_of(code).pk])
+
+    # Only a partner's focal point answers: Australia's (not in the roles) for the Philippine
+    # one; Thailand, which nominated, is no partner in its own.
+    accept = {"answer": "accept"}
+    return [Case("api answer nomination as partner", "POST", url("PHL"),
+                 api_readers("officer_foreign", *FOLLOWERS, status=403), accept, JSON),
+            Case("api answer own nomination", "POST", url("THA"),
+                 api_readers(*THAI_READERS, *FOLLOWERS, status=403), accept, JSON),
+            Case("api answer nomination", "GET", url("PHL"), api_members(405))]
+
+
+def _api_nomination_convert(world):
+    def url(code):
+        return reverse("api:nomination-convert", args=[_nomination_of(code).pk])
+
+    managers = {"secretariat": 200, "admin": 200}
+    # Malaysia accepted the Thai nomination; nobody has accepted the Philippine one yet (400).
+    return [Case("api convert accepted nomination", "POST", url("THA"),
+                 api_readers(*THAI_READERS, *FOLLOWERS, status=403) | managers, {}, JSON),
+            Case("api convert unaccepted nomination", "POST", url("PHL"),
+                 api_readers("officer_foreign", *FOLLOWERS, status=403)
+                 | {"secretariat": 400, "admin": 400}, {}, JSON),
+            Case("api convert nomination", "GET", url("THA"), api_members(405))]
+
+
 def _first_pk(model, **lookup):
     def pk(world):
         return model.objects.filter(**lookup).order_by("pk").values_list("pk", flat=True)[0]
@@ -1247,6 +1327,12 @@ def _api_matrix() -> dict[str, RouteCases]:
         "api:incoming-enquiry-list": _api_incoming_enquiry_list,
         "api:incoming-enquiry-detail": _api_incoming_enquiry_detail,
         "api:incoming-enquiry-answer": _api_incoming_enquiry_answer,
+        "api:planning-meeting-list": _api_planning_meeting_list,
+        "api:planning-meeting-detail": _api_planning_meeting_detail,
+        "api:nomination-list": _api_nomination_list,
+        "api:nomination-detail": _api_nomination_detail,
+        "api:nomination-answer": _api_nomination_answer,
+        "api:nomination-convert": _api_nomination_convert,
     })
     return matrix
 

@@ -5,7 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
 
-from . import cooperation, directory, exports, returns, tokens, totals
+from . import cooperation, directory, exports, planning, returns, tokens, totals
 from .records import RECORD_VIEWSETS
 
 app_name = "api"
@@ -29,6 +29,8 @@ router.register("networks", cooperation.NetworkViewSet, basename="network")
 router.register("investigations", cooperation.InvestigationViewSet, basename="investigation")
 router.register("enquiries/incoming", cooperation.IncomingEnquiryViewSet,
                 basename="incoming-enquiry")
+router.register("planning-meetings", planning.PlanningMeetingViewSet, basename="planning-meeting")
+router.register("nominations", planning.NominationViewSet, basename="nomination")
 
 return_list = returns.CountryReturnViewSet.as_view({"get": "list"})
 return_detail = returns.CountryReturnViewSet.as_view({"get": "retrieve"})
