@@ -591,3 +591,31 @@ def test_enquiry_channels_and_answer_times_equal_a_raw_aggregate(client, totals)
     for name, value in zip(response["labels"], average["data"], strict=True):
         assert value == round(days[name], 1), name
     assert len(set(average["data"])) > 1  # the demo's countries answer at different speeds
+
+
+def test_the_access_view_of_every_user_agrees_with_the_access_rules_it_batches(demo):
+    # given every demo user, an administrator and a user whose memberships ended
+    from countries import access
+
+    ended = get_user_model().objects.get(username="officer.idn")
+    ended.memberships.update(is_active=False)
+    joint_operation = om.JointOperation.objects.get(slug="jpoa-2015")
+    countries = list(Country.objects.filter(operations__joint_operation=joint_operation))
+    users = list(get_user_model().objects.all())
+    assert len(users) > 10 and len(countries) == 8
+
+    for user in users:
+        # when the dashboard works out what the user may open, once for every country
+        view = access.countries_view(user, [c.pk for c in countries])
+
+        # then it is what the rules say country by country, and the returns they follow
+        followed = set(access.returns_visible(user, om.Operation.objects.filter(
+            joint_operation=joint_operation)).values_list("country_id", flat=True))
+        assert view.reads_every_country == access.can_read_country_records(user, None)
+        assert view.readable_ids == {c.pk for c in countries
+                                     if access.can_read_country_records(user, c.pk)}, user
+        assert view.breakdown_ids == {c.pk for c in countries
+                                      if access.can_view_country_breakdown(user, c.pk)}, user
+        assert view.own_ids == {c.pk for c in countries if access.is_own_country(user, c.pk)}
+        assert view.return_ids == followed, user
+    assert not access.countries_view(ended, [c.pk for c in countries]).breakdown_ids
