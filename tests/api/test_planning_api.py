@@ -18,7 +18,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from countries import access
-from countries.models import Country
 from operations import cooperation, planning
 from operations.models import (
     JointInvestigation,
@@ -29,14 +28,8 @@ from operations.models import (
     PlanningMeeting,
 )
 from tests.api.conftest import token_client
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def country(code):
-    return Country.objects.get(code=code)
+from tests.cooperation import country, user
+from tests.planning import gulf_network, may_2016_meeting, thai_nomination
 
 
 def url(name, *args) -> str:
@@ -45,25 +38,17 @@ def url(name, *args) -> str:
 
 @pytest.fixture
 def meeting(demo):
-    return PlanningMeeting.objects.get(joint_operation__slug="jpoa-2016")
+    return may_2016_meeting()
 
 
 @pytest.fixture
 def network(demo):
-    return cooperation.network_create(
-        actor=user("focal.tha"), registered_by=country("THA"),
-        data={"name": "Gulf of Thailand labour brokers", "crime_types": ["trafficking"],
-              "sectors": ["fishing"]},
-        countries_active=[country("THA"), country("MYS")])
+    return gulf_network()
 
 
 @pytest.fixture
 def nomination(meeting, network):
-    return planning.nomination_create(
-        actor=user("focal.tha"), meeting=meeting, proposing_country=country("THA"),
-        network=network, partners=[country(c) for c in ("MYS", "IDN", "AUS")],
-        title="Labour brokers on Gulf of Thailand vessels", purpose="Follow the recruiters.",
-        give_network=True)
+    return thai_nomination(meeting, network)
 
 
 def answers(nomination) -> dict:

@@ -10,12 +10,10 @@ import datetime as dt
 
 import pghistory.models
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from countries import access
-from countries.models import Country
 from operations import cooperation, planning
 from operations.models import (
     JointInvestigation,
@@ -24,38 +22,23 @@ from operations.models import (
     NominationPartner,
     PlanningMeeting,
 )
-
-
-def user(username):
-    return get_user_model().objects.get(username=username)
-
-
-def country(code):
-    return Country.objects.get(code=code)
+from tests.cooperation import country, user
+from tests.planning import gulf_network, may_2016_meeting, thai_nomination
 
 
 @pytest.fixture
 def meeting(demo):
-    return PlanningMeeting.objects.get(joint_operation__slug="jpoa-2016")
+    return may_2016_meeting()
 
 
 @pytest.fixture
 def network(demo):
-    return cooperation.network_create(
-        actor=user("focal.tha"), registered_by=country("THA"),
-        data={"name": "Gulf of Thailand labour brokers", "crime_types": ["trafficking"],
-              "sectors": ["fishing"]},
-        countries_active=[country("THA"), country("MYS")])
+    return gulf_network()
 
 
 @pytest.fixture
 def nomination(meeting, network):
-    nomination = planning.nomination_create(
-        actor=user("focal.tha"), meeting=meeting, proposing_country=country("THA"),
-        network=network, partners=[country(c) for c in ("MYS", "IDN", "AUS")],
-        title="Labour brokers on Gulf of Thailand vessels", purpose="Follow the recruiters.",
-        give_network=True)
-    return nomination
+    return thai_nomination(meeting, network)
 
 
 def partner(nomination, code) -> NominationPartner:
