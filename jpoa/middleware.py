@@ -112,3 +112,37 @@ class TwoFactorMiddleware:
             return response
         return redirect(target)
 
+
+
+class RowLevelSecurityMiddleware:
+    """Tell PostgreSQL whose request this is (``jpoa.user_id``), so that the row-level security
+    policies of the outcome records (jpoa/rls.py) show the user only what
+    ``countries.access.records_visible`` would. Active only when the portal serves as a
+    restricted role (DATABASE_APP_ROLE); the tables' owner is not subject to the policies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.DATABASE_APP_ROLE:
+            return self.get_response(request)
+        from django.db import DatabaseError, connection
+
+        from jpoa import rls
+
+        user = rls.RequestUser(request)
+        try:
+            user.apply()  # at the start, outside any transaction: it lasts the whole request
+        except DatabaseError:
+            pass  # the database is away: nobody is set (fail closed); the view reports it
+        try:
+            with connection.execute_wrapper(user):
+                response = self.get_response(request)
+        except BaseException:
+            rls.forget_user_or_close()
+            raise
+        if response.streaming:  # its rows are read while it is sent, after this returns
+            response._resource_closers.append(rls.forget_user_or_close)
+        else:
+            rls.forget_user_or_close()
+        return response

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jpoa.middleware.OTPSessionMiddleware",  # django-otp: request.user.is_verified()
+    "jpoa.middleware.RowLevelSecurityMiddleware",  # the request's user, for row-level security
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jpoa.middleware.AuditContextMiddleware",
@@ -101,6 +102,9 @@ else:
 
     DATABASES = {"default": embedded_db.database_settings(VAR_DIR / "pgdata")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Row-level security (jpoa/rls.py): the role the portal serves as (SET ROLE on every connection
+# but `manage.py migrate`'s), e.g. jpoa_app; empty: it serves as the connecting user.
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 
 # --------------------------------------------------------------------------------------------
 # Authentication

@@ -19,6 +19,8 @@ from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from jpoa import rls
+
 from .dashboard import bump_dashboard_version
 from .metrics import METRICS, TOTAL, Dimension, Metric
 from .models import CountryTotal, RollupRun
@@ -197,7 +199,8 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
     )
     started = time.monotonic()
     try:
-        with transaction.atomic():
+        # Every country's records, whoever's request (eager mode) or worker runs it.
+        with transaction.atomic(), rls.all_records():
             with connection.cursor() as cursor:
                 # Runs of overlapping scopes queue behind each other instead of interleaving.
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext('jpoa-rollup'))")
@@ -229,9 +232,10 @@ def differences(*, joint_operation_id: int | None = None) -> list[str]:
     """Where CountryTotal and a fresh aggregate of the records disagree (empty when none)."""
     scope = _scope_filter(joint_operation_id, None)
     expected = {}
-    for metric in METRICS:
-        for *key, value in metric_rows(metric, scope):
-            expected[tuple(key)] = value
+    with rls.all_records():  # every country's records (row-level security)
+        for metric in METRICS:
+            for *key, value in metric_rows(metric, scope):
+                expected[tuple(key)] = value
     stored_rows = CountryTotal.objects.all()
     if joint_operation_id is not None:
         stored_rows = stored_rows.filter(joint_operation_id=joint_operation_id)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from countries import access
 from countries.models import Agency, Country
 from countries.selectors import usernames
+from jpoa import rls
 from operations.models import CountryReturn, CountryReturnEvent, JointOperation, Operation
 from operations.records import KINDS, RecordKind
 
@@ -27,31 +28,35 @@ class Figure:
 
 
 def headline_figures(*, joint_operation: JointOperation) -> list[Figure]:
-    """The nine paragraph-8 figures of a joint operation, summed over every country."""
-    return [
-        Figure(
-            metric=metric,
-            value=metric.aggregate(
-                metric.model.objects.filter(operation__joint_operation=joint_operation)
-            ),
-        )
-        for metric in HEADLINE_METRICS
-    ]
+    """The nine paragraph-8 figures of a joint operation, summed over every country (a total
+    everyone with a membership sees: read past row-level security, ``rls.all_records``)."""
+    with rls.all_records():
+        return [
+            Figure(
+                metric=metric,
+                value=metric.aggregate(
+                    metric.model.objects.filter(operation__joint_operation=joint_operation)
+                ),
+            )
+            for metric in HEADLINE_METRICS
+        ]
 
 
 def country_figures(*, joint_operation: JointOperation, country_id: int) -> list[Figure]:
-    """The nine headline figures of one country's operation: one aggregate query per metric."""
-    return [
-        Figure(
-            metric=metric,
-            value=metric.aggregate(
-                metric.model.objects.filter(
-                    operation__joint_operation=joint_operation, country_id=country_id
-                )
-            ),
-        )
-        for metric in HEADLINE_METRICS
-    ]
+    """The nine headline figures of one country's operation: one aggregate query per metric
+    (its return's totals, for whoever follows the return: past row-level security)."""
+    with rls.all_records():
+        return [
+            Figure(
+                metric=metric,
+                value=metric.aggregate(
+                    metric.model.objects.filter(
+                        operation__joint_operation=joint_operation, country_id=country_id
+                    )
+                ),
+            )
+            for metric in HEADLINE_METRICS
+        ]
 
 
 @dataclass(frozen=True)
@@ -76,17 +81,18 @@ def agency_figures(*, joint_operation: JointOperation, country_id: int) -> list[
         ).distinct()
     }
     values: dict[str, dict[int, int]] = {}
-    for metric in HEADLINE_METRICS:
-        rows = (
-            metric.model.objects.filter(
-                operation__joint_operation=joint_operation, country_id=country_id
+    with rls.all_records():  # the return's totals, past row-level security
+        for metric in HEADLINE_METRICS:
+            rows = (
+                metric.model.objects.filter(
+                    operation__joint_operation=joint_operation, country_id=country_id
+                )
+                .filter(metric.filters)
+                .order_by()
+                .values("agency")
+                .annotate(value=Coalesce(metric.value, 0))
             )
-            .filter(metric.filters)
-            .order_by()
-            .values("agency")
-            .annotate(value=Coalesce(metric.value, 0))
-        )
-        values[metric.key] = {row["agency"]: row["value"] for row in rows}
+            values[metric.key] = {row["agency"]: row["value"] for row in rows}
     unlisted = {pk for by_agency in values.values() for pk in by_agency} - agencies.keys()
     if unlisted:
         agencies.update({agency.pk: agency for agency in Agency.objects.filter(pk__in=unlisted)})
