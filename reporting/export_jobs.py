@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from countries import access
@@ -78,6 +79,9 @@ def log_export(*, user, joint_operation: JointOperation, country: Country | None
 EXPORT_LOCK_CLASS = 4_242_001
 # A queued job not started after this long has lost its task (the broker was away).
 QUEUED_LOST_AFTER = dt.timedelta(minutes=1)
+# A job left running by a dead worker this many times is not queued again: it is what kills
+# the worker (a file too big for its memory, say), and would kill the next one too.
+MAX_WORKER_ATTEMPTS = 3
 
 
 def _set_progress(job_id: int, percent: int) -> None:
@@ -120,11 +124,18 @@ def requeue_abandoned(now: dt.datetime | None = None) -> int:
     never sent; returns how many. A job never ends "finished" without its file."""
     now = now or timezone.now()
     requeued = 0
-    for job_id in ExportJob.objects.filter(status=ExportJob.Status.RUNNING).values_list(
-            "pk", flat=True):
+    for job_id, attempts in ExportJob.objects.filter(
+            status=ExportJob.Status.RUNNING).values_list("pk", "attempts"):
         if not _try_lock(job_id):
             continue  # its worker is alive
         try:
+            if attempts >= MAX_WORKER_ATTEMPTS:
+                mark_failed(job_id, f"The worker making this export stopped {attempts} times "
+                                    "before finishing it (it may need more memory than the "
+                                    "worker has). Try again, or ask for one country's export.")
+                logger.error("export %s was left running by a dead worker %s times; marked "
+                             "failed", job_id, attempts)
+                continue
             ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
                 status=ExportJob.Status.QUEUED, progress=0)
         finally:
@@ -141,7 +152,8 @@ def requeue_abandoned(now: dt.datetime | None = None) -> int:
 def _run_export(job_id: int, *, final_attempt: bool) -> ExportJob | None:
     claimed = ExportJob.objects.filter(
         pk=job_id, status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
-    ).update(status=ExportJob.Status.RUNNING, progress=0, started_at=timezone.now(), error="")
+    ).update(status=ExportJob.Status.RUNNING, progress=0, started_at=timezone.now(), error="",
+             attempts=F("attempts") + 1)
     if not claimed:
         return None
     job = ExportJob.objects.select_related("joint_operation", "country").get(pk=job_id)

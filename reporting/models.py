@@ -135,6 +135,9 @@ class ExportJob(models.Model):
                          verbose_name=_("figures rounded down"))
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # How many times a worker started making it: a job whose worker dies every time (out of
+    # memory, say) is marked failed after MAX_WORKER_ATTEMPTS instead of queued forever.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     size = models.BigIntegerField(_("size in bytes"), null=True, blank=True)

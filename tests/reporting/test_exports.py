@@ -324,6 +324,30 @@ def test_a_failed_job_says_so_and_offers_to_try_again(client, totals):
     assert (again.format, again.profile, again.requested_by) == ("text", "restricted", user)
 
 
+def test_an_export_that_keeps_stopping_its_worker_is_failed_not_queued_forever(client, totals):
+    user = login(client, "secretariat")
+    # given two jobs left running by dead workers (nobody holds their locks): one was started
+    # once, the other three times, its worker dying each time
+    running = {"joint_operation": totals, "format": "text", "requested_by": user,
+               "status": ExportJob.Status.RUNNING}
+    once = ExportJob.objects.create(**running, attempts=1)
+    poison = ExportJob.objects.create(**running, attempts=export_jobs.MAX_WORKER_ATTEMPTS)
+
+    # when the catch-up looks for abandoned jobs
+    requeued = export_jobs.requeue_abandoned()
+
+    # then the first is made again (Celery runs in-process here), counting its second start
+    once.refresh_from_db()
+    assert requeued == 1
+    assert (once.status, once.attempts) == ("succeeded", 2) and once.file
+    # and the other is failed, its log saying why, its page offering to try again
+    poison.refresh_from_db()
+    assert poison.status == "failed" and not poison.file
+    assert "stopped 3 times" in poison.error
+    page = client.get(reverse("reporting:export_detail", args=[poison.pk])).content.decode()
+    assert "The export could not be made" in page and "Try again" in page
+
+
 def test_a_finished_job_is_not_made_twice(totals):
     job = ExportJob.objects.create(joint_operation=totals, format="text")
     export_jobs.run_export(job.pk)
