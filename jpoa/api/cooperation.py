@@ -10,8 +10,6 @@ answered twice, or a leave by a non-member, is 409 ``wrong_state``.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
@@ -23,7 +21,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -31,7 +28,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from countries import access
-from countries.models import Country
 from operations import cooperation
 from operations.models import (
     CrimeType,
@@ -49,6 +45,13 @@ from . import filters
 from .base import ApiViewMixin
 from .directory import CountryCode
 from .errors import Conflict, VersionConflict
+from .fields import (
+    CountryCodes,
+    StrictSerializerMixin,
+    only_one,
+    own_countries,
+    value_choices,
+)
 from .idempotency import IdempotentMixin
 from .record_serializers import SERIALIZERS, VersionField, example_record
 
@@ -63,53 +66,6 @@ def _run(call):
         if hasattr(error, "error_dict") and set(error.error_dict) == {"state"}:
             raise Conflict(" ".join(error.messages), code="wrong_state") from error
         raise
-
-
-class StrictSerializerMixin:
-    """Read-only fields sent along (say, an object just read) are ignored; unknown refused."""
-
-    ignored_fields: frozenset[str] = frozenset()
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = sorted(str(name) for name in data
-                             if name not in self.fields and name not in self.ignored_fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Unknown field: “%(name)s” cannot be set here.") % {"name": name}]
-                     for name in unknown})
-        return super().to_internal_value(data)
-
-
-class CountryCodes(serializers.SlugRelatedField):
-    """Countries (or organisations) by code, any letter case."""
-
-    default_error_messages = {
-        "does_not_exist": gettext_lazy("No country or organisation has the code “{value}”."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Country.objects.all())
-        super().__init__(slug_field="code", **kwargs)
-
-    def to_internal_value(self, data):
-        return super().to_internal_value(data.strip().upper() if isinstance(data, str) else data)
-
-
-def _own_countries(user, *, focal: bool = False):
-    scope = access.scope_for(user)
-    return Country.objects.filter(
-        pk__in=scope.focal_country_ids if focal else scope.record_country_ids).order_by("name")
-
-
-def _only_one(queryset, field: str, what: str):
-    """The caller's one country for ``field`` when they did not name it."""
-    countries = list(queryset[:2])
-    if len(countries) != 1:
-        raise serializers.ValidationError({field: [
-            _("Name the country %(what)s (its code).") % {"what": what} if countries else
-            _("You have no country that may do this.")]})
-    return countries[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,15 +95,6 @@ class NetworkSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def _choices(choices, **kwargs) -> serializers.ChoiceField:
-    """A choice whose schema lists the values only: one choice set, one enum in the schema
-    (the records' ``crime_type`` and ``sector`` carry the same sets with their labels)."""
-    documented = extend_schema_field(
-        {"type": "string", "enum": [value for value, _label in choices]})
-    return documented(type("ValueChoiceField", (serializers.ChoiceField,), {}))(
-        choices=choices, **kwargs)
-
-
 class NetworkWriteSerializer(StrictSerializerMixin, serializers.Serializer):
     """What the registering country enters. The country that registered it is chosen once."""
 
@@ -163,9 +110,9 @@ class NetworkWriteSerializer(StrictSerializerMixin, serializers.Serializer):
                    "country."))
     countries_active = CountryCodes(many=True, required=False,
                                     help_text="Codes of the countries where it is active.")
-    crime_types = serializers.ListField(child=_choices(CrimeType.choices), allow_empty=False,
+    crime_types = serializers.ListField(child=value_choices(CrimeType.choices), allow_empty=False,
                                         max_length=len(CrimeType.choices))
-    sectors = serializers.ListField(child=_choices(Sector.choices), required=False,
+    sectors = serializers.ListField(child=value_choices(Sector.choices), required=False,
                                     max_length=len(Sector.choices))
     status = serializers.ChoiceField(choices=Network.Status.choices, required=False)
     modus_operandi = serializers.CharField(
@@ -179,7 +126,7 @@ class NetworkWriteSerializer(StrictSerializerMixin, serializers.Serializer):
             self.ignored_fields = self.ignored_fields | {"registered_by"}
             return
         request = self.context.get("request")
-        self.fields["registered_by"].queryset = _own_countries(request.user if request else None)
+        self.fields["registered_by"].queryset = own_countries(request.user if request else None)
 
 
 class GiveSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -272,8 +219,8 @@ class NetworkViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        registered_by = data.pop("registered_by", None) or _only_one(
-            _own_countries(request.user), "registered_by", _("that registers it"))
+        registered_by = data.pop("registered_by", None) or only_one(
+            own_countries(request.user), "registered_by", _("that registers it"))
         countries_active = data.pop("countries_active", [])
         network = cooperation.network_create(actor=request.user, registered_by=registered_by,
                                              data=data, countries_active=countries_active)
@@ -372,7 +319,7 @@ class ProposeSerializer(StrictSerializerMixin, serializers.Serializer):
         request = self.context.get("request")
         user = request.user if request else None
         self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
-        self.fields["lead_country"].queryset = _own_countries(user, focal=True)
+        self.fields["lead_country"].queryset = own_countries(user, focal=True)
 
     def validate(self, attrs):
         if attrs["ends_on"] < attrs["starts_on"]:
@@ -481,8 +428,8 @@ class InvestigationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        data["lead_country"] = data.get("lead_country") or _only_one(
-            _own_countries(request.user, focal=True), "lead_country", _("that leads"))
+        data["lead_country"] = data.get("lead_country") or only_one(
+            own_countries(request.user, focal=True), "lead_country", _("that leads"))
         investigation = cooperation.investigation_propose(actor=request.user, **data)
         return self._show(investigation, status.HTTP_201_CREATED, headers={
             "Location": reverse("api:investigation-detail", args=[investigation.pk])})

@@ -37,8 +37,8 @@ from operations.models import (
 
 from . import filters
 from .base import ApiViewMixin
-from .cooperation import CountryCodes, StrictSerializerMixin, _choices, _only_one, _own_countries
 from .directory import CountryCode
+from .fields import CountryCodes, StrictSerializerMixin, only_one, own_countries, value_choices
 from .idempotency import IdempotentMixin
 
 TAGS = ["planning"]
@@ -155,7 +155,7 @@ class NominationPartnerSerializer(serializers.ModelSerializer):
 
     country = CountryCode()
     country_name = serializers.CharField(source="country.name", read_only=True)
-    answer = _choices(NominationPartner.Answer.choices, read_only=True,
+    answer = value_choices(NominationPartner.Answer.choices, read_only=True,
                       help_text="pending, accepted or declined.")
     can_answer = serializers.SerializerMethodField(help_text=(
         "You are this country's focal point and may still answer (until the nomination is a "
@@ -248,11 +248,11 @@ class NominationWriteSerializer(StrictSerializerMixin, serializers.Serializer):
         self.fields["meeting"].queryset = access.planning_meetings_visible(
             user, PlanningMeeting.objects.select_related("joint_operation"))
         self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
-        self.fields["proposing_country"].queryset = _own_countries(user, focal=True)
+        self.fields["proposing_country"].queryset = own_countries(user, focal=True)
 
 
 class NominationAnswerSerializer(StrictSerializerMixin, serializers.Serializer):
-    answer = _choices([("accept", "accept"), ("decline", "decline")])
+    answer = value_choices([("accept", "accept"), ("decline", "decline")])
     country = CountryCodes(required=False, help_text=(
         "The partner country you answer for (its code); yours when you are the focal point of "
         "one partner country of this nomination."))
@@ -390,8 +390,8 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        data["proposing_country"] = data.get("proposing_country") or _only_one(
-            _own_countries(request.user, focal=True), "proposing_country", _("that nominates"))
+        data["proposing_country"] = data.get("proposing_country") or only_one(
+            own_countries(request.user, focal=True), "proposing_country", _("that nominates"))
         nomination = planning.nomination_create(actor=request.user, **data)
         return self._show(nomination, status.HTTP_201_CREATED, headers={
             "Location": reverse("api:nomination-detail", args=[nomination.pk])})
@@ -425,7 +425,7 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
             if not own:
                 raise exceptions.PermissionDenied(_(
                     "Only the partner country's focal point answers."))
-            chosen = _only_one([p.country for p in own], "country", _("that answers"))
+            chosen = only_one([p.country for p in own], "country", _("that answers"))
             partner = next(p for p in own if p.country_id == chosen.pk)
         planning.nomination_answer(actor=request.user, partner=partner,
                                    accept=body.validated_data["answer"] == "accept")

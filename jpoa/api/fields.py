@@ -1,0 +1,69 @@
+"""Serializer pieces the cross-border endpoints share (cooperation, planning): strict input,
+countries by code, the caller's own countries, and choices documented as plain enums."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from countries import access
+from countries.models import Country
+
+
+class StrictSerializerMixin:
+    """Read-only fields sent along (say, an object just read) are ignored; unknown refused."""
+
+    ignored_fields: frozenset[str] = frozenset()
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data
+                             if name not in self.fields and name not in self.ignored_fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Unknown field: “%(name)s” cannot be set here.") % {"name": name}]
+                     for name in unknown})
+        return super().to_internal_value(data)
+
+
+class CountryCodes(serializers.SlugRelatedField):
+    """Countries (or organisations) by code, any letter case."""
+
+    default_error_messages = {
+        "does_not_exist": gettext_lazy("No country or organisation has the code “{value}”."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Country.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.strip().upper() if isinstance(data, str) else data)
+
+
+def own_countries(user, *, focal: bool = False):
+    scope = access.scope_for(user)
+    return Country.objects.filter(
+        pk__in=scope.focal_country_ids if focal else scope.record_country_ids).order_by("name")
+
+
+def only_one(queryset, field: str, what: str):
+    """The caller's one country for ``field`` when they did not name it."""
+    countries = list(queryset[:2])
+    if len(countries) != 1:
+        raise serializers.ValidationError({field: [
+            _("Name the country %(what)s (its code).") % {"what": what} if countries else
+            _("You have no country that may do this.")]})
+    return countries[0]
+
+
+def value_choices(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice whose schema lists the values only: one choice set, one enum in the schema
+    (the records' ``crime_type`` and ``sector`` carry the same sets with their labels)."""
+    documented = extend_schema_field(
+        {"type": "string", "enum": [value for value, _label in choices]})
+    return documented(type("ValueChoiceField", (serializers.ChoiceField,), {}))(
+        choices=choices, **kwargs)
