@@ -8,8 +8,6 @@ else's is 404, exactly like a missing one.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +30,7 @@ from reporting.models import ExportJob
 
 from .base import ApiViewMixin
 from .errors import Conflict
+from .fields import StrictSerializerMixin
 from .idempotency import IdempotentMixin
 from .schema import ERROR_RESPONSES
 
@@ -67,7 +66,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
         return reverse("api:export-job-download", args=[job.pk])
 
 
-class ExportRequestSerializer(serializers.Serializer):
+class ExportRequestSerializer(StrictSerializerMixin, serializers.Serializer):
     """What to export. Read-only fields of a job sent along are ignored; unknown ones refused."""
 
     ignored_fields = frozenset(ExportJobSerializer.Meta.fields) - {
@@ -89,16 +88,6 @@ class ExportRequestSerializer(serializers.Serializer):
         required=False, default=lambda: sorted(statement.ROUNDED_IN_2015), max_length=50,
         help_text="Headline figures rounded down to “over N” in the statement text "
                   "(as 2015 said “over 70” enquiries). Default: the 2015 choice.")
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = sorted(str(name) for name in data
-                             if name not in self.fields and name not in self.ignored_fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Unknown field: an export has no “%(name)s”.") % {"name": name}]
-                     for name in unknown})
-        return super().to_internal_value(data)
 
 
 class ExportFilesNegotiation(negotiation.DefaultContentNegotiation):
