@@ -267,6 +267,13 @@ CELERY_BEAT_SCHEDULE = {
 # Debrief exports: files are deleted this many hours after they are made (the job stays, as
 # the log of who exported what).
 EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=72)
+# The public profile's threshold for new joint operations (each keeps its own): figures below it
+# are hidden. 5 by default; 11 is the Counter Trafficking Data Collaborative's practice.
+PUBLIC_THRESHOLD = env.int("PUBLIC_THRESHOLD", default=5)
+if not 2 <= PUBLIC_THRESHOLD <= 100:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"PUBLIC_THRESHOLD must be 2 to 100; it is {PUBLIC_THRESHOLD}.")
 # Access log (countries.AccessEvent): entries older than this many days are purged nightly.
 # At least a year, so that a year's logins and reads of sensitive records can be reviewed.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=400)

@@ -23,7 +23,7 @@ from countries import access
 from countries.models import Country
 from operations.models import JointOperation
 
-from . import exports
+from . import disclosure, exports
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -180,6 +180,9 @@ def _run_export(job_id: int, *, final_attempt: bool) -> ExportJob | None:
             raise
         mark_failed(job_id, "The database could not be reached.")
         raise
+    except disclosure.UnsafeRelease as unsafe:  # the figures changed since it was asked for
+        mark_failed(job_id, str(unsafe))
+        return None
     except Exception as error:  # a bug or bad data: retrying would fail the same way
         logger.exception("export %s failed", job_id)
         mark_failed(job_id, f"{type(error).__name__}: {error}")

@@ -4,12 +4,12 @@ PDF or the statement text.
 Everything comes from CountryTotal through the metric registry (``debrief`` reads it in one
 query), never from the records. Two profiles:
 
-- restricted (participants): exact figures and every breakdown;
-- public (a media release): figures below the joint operation's threshold (default 5) are
-  shown as "<5" — regional totals included — and no breakdown is exported, since a breakdown
-  of a handful of victims by sex, age or exploitation could single one out. Where one country's
-  figure is hidden and the total is not, the next-smallest figure is withheld too ("*"), or the
-  total minus the others would give it away.
+- restricted (participants): exact figures, accepted-returns-only totals and every breakdown;
+- public (a media release): the joint operation's one suppression pattern
+  (``reporting/disclosure.py``) — figures below its threshold shown as "<5", more withheld as
+  "*" until none can be worked out from the rest — printed alike by every public product: the
+  region's file in each format and each country's. No breakdown and no accepted-only total is
+  published, and a public file is refused if the release fails its disclosure audit.
 """
 from __future__ import annotations
 
@@ -27,12 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from countries.models import Country
 from operations.models import CountryReturn, JointOperation
 
-from . import selectors, statement
+from . import disclosure, selectors, statement
 from .dashboard import dimension_members, member_label, period_weeks
 from .metrics import DEBRIEF_METRICS, DIMENSIONS, HEADLINE_METRICS, METRICS, WEEK, Dimension, Metric
 from .models import ExportJob
+from .statement import WITHHELD
 
-WITHHELD = "*"
 Progress = Callable[[int], None]
 
 
@@ -64,6 +64,7 @@ class Debrief:
     metrics: tuple[Metric, ...] = DEBRIEF_METRICS
     statement: statement.Statement | None = None
     breakdowns: list[Breakdown] = field(default_factory=list)
+    pattern: disclosure.Pattern | None = None  # the public release's, over every country
 
     @property
     def is_public(self) -> bool:
@@ -75,7 +76,12 @@ class Debrief:
 
     @property
     def threshold(self) -> int | None:
-        return self.joint_operation.public_threshold if self.is_public else None
+        return self.pattern.threshold if self.pattern else None
+
+    @property
+    def shows_accepted(self) -> bool:
+        """Totals of accepted returns only: restricted only (see reporting/disclosure.py)."""
+        return not self.is_public
 
     @property
     def classification(self) -> str:
@@ -100,25 +106,20 @@ class Debrief:
 
     # -- what is printed -------------------------------------------------------------------
 
-    def shown(self, value: int) -> int | str:
-        """A figure on its own (a regional total): exact, or "<5" in the public profile."""
-        threshold = self.threshold
-        return f"<{threshold}" if threshold is not None and value < threshold else value
-
     def column(self, metric: Metric) -> dict[int, int | str]:
-        """Country id -> the figure printed for ``metric``, with secondary suppression."""
-        values = {c.pk: self.value(c, metric) for c in self.countries}
-        threshold = self.threshold
-        if threshold is None:
-            return dict(values)
-        hidden = {pk for pk, v in values.items() if v < threshold}
-        printed: dict[int, int | str] = {
-            pk: (f"<{threshold}" if pk in hidden else v) for pk, v in values.items()}
-        total_printed = not isinstance(self.shown(sum(values.values())), str)
-        if len(hidden) == 1 and len(values) > 1 and total_printed:
-            smallest = min((pk for pk in values if pk not in hidden), key=lambda pk: values[pk])
-            printed[smallest] = WITHHELD
-        return printed
+        """Country id -> the figure printed for ``metric``: exact, or the public pattern's."""
+        if self.pattern:
+            return {c.pk: self.pattern.cell(metric.key, c.pk) for c in self.countries}
+        return {c.pk: self.value(c, metric) for c in self.countries}
+
+    def regional_printed(self, metric: Metric) -> int | str:
+        """The figure for every country exported: exact, or the public pattern's (a single
+        country's export prints that country's cell)."""
+        if not self.pattern:
+            return self.regional(metric)
+        if self.country is not None:
+            return self.pattern.cell(metric.key, self.country.pk)
+        return self.pattern.total(metric.key)
 
     def table(self) -> list[tuple[Country, list[int | str], str]]:
         """The per-country table as printed: country, a figure per metric, return state."""
@@ -126,34 +127,129 @@ class Debrief:
         return [(c, [column[c.pk] for column in columns], self.return_state_label(c))
                 for c in self.countries]
 
-    def summary(self) -> list[tuple[Metric, int | str, int | str]]:
-        """Metric, regional figure (all entered), regional figure (accepted returns only)."""
-        return [(m, self.shown(self.regional(m)), self.shown(self.regional(m, accepted_only=True)))
+    def summary(self) -> list[tuple[Metric, int | str, int | None]]:
+        """Metric, regional figure (all entered), regional figure (accepted returns only; None
+        where not published)."""
+        return [(m, self.regional_printed(m),
+                 self.regional(m, accepted_only=True) if self.shows_accepted else None)
                 for m in self.metrics]
 
     @property
     def has_withheld(self) -> bool:
-        return any(WITHHELD in figures for _c, figures, _s in self.table())
+        return any(WITHHELD in figures for _c, figures, _s in self.table()) or any(
+            self.regional_printed(m) == WITHHELD for m in self.metrics)
+
+    def published(self) -> Iterator[disclosure.Published]:
+        """Every figure this product prints, as what a reader learns from it: the audit's
+        input. Each format writes exactly these (tests read the files back)."""
+        name = self.country.name if self.country else str(_("the region"))
+        threshold = self.threshold or 0
+        everyone = frozenset(c.pk for c in self.countries)
+        for metric in self.metrics:
+            column = self.column(metric)
+            for country in self.countries:
+                yield disclosure.Published(name, metric.key, frozenset({country.pk}),
+                                           *disclosure.interval(column[country.pk], threshold))
+            yield disclosure.Published(name, metric.key, everyone, *disclosure.interval(
+                self.regional_printed(metric), threshold))
+            if self.shows_accepted:
+                yield disclosure.Published(name, metric.key, frozenset(self.accepted_ids),
+                                           *disclosure.interval(
+                                               self.regional(metric, accepted_only=True), 0))
+        for key, worded in self.statement.figures:
+            yield disclosure.Published(
+                f"{name} ({_('statement')})", key, everyone, worded.low,
+                disclosure.INFINITY if worded.high is None else worded.high)
 
 
 def debrief(joint_operation: JointOperation, *, country: Country | None = None,
             profile: str = ExportJob.Profile.RESTRICTED,
             rounded=statement.ROUNDED_IN_2015) -> Debrief:
-    """The debrief statistics of ``joint_operation`` (one country's or the region's)."""
+    """The debrief statistics of ``joint_operation`` (one country's or the region's). A public
+    one is a product of the joint operation's release, refused (``UnsafeRelease``) when the
+    release fails its audit."""
+    read, totals = _read(joint_operation)
+    if profile != ExportJob.Profile.PUBLIC:
+        return _assemble(joint_operation, read.countries, totals, read.return_states,
+                         country=country, profile=profile, rounded=rounded)
+    release = public_release(joint_operation, read.countries, totals, read.return_states,
+                             rounded=rounded)
+    release.check()
+    return next(d for d in release.products if d.country == country)
+
+
+@dataclass
+class Release:
+    """Every public product of a joint operation (the region's, then each country's) from one
+    suppression pattern, and what the disclosure audit makes of all of them together."""
+
+    joint_operation: JointOperation
+    pattern: disclosure.Pattern
+    products: list[Debrief]
+
+    def findings(self) -> list[disclosure.Finding]:
+        return disclosure.audit(fact for data in self.products for fact in data.published())
+
+    def derivable(self) -> list[disclosure.Finding]:
+        return [finding for finding in self.findings() if finding.derivable]
+
+    def check(self) -> None:
+        if self.derivable():
+            raise disclosure.UnsafeRelease(_(
+                "The public profile of %(name)s cannot be released: with a threshold of "
+                "%(k)s, some hidden figures could be worked out from the published ones "
+                "(manage.py disclosure_audit %(slug)s lists them). Raise the joint operation's "
+                "public threshold, or export the restricted profile.") % {
+                "name": self.joint_operation.name, "k": self.pattern.threshold,
+                "slug": self.joint_operation.slug})
+
+
+def public_release(joint_operation: JointOperation, countries: list[Country], totals: dict,
+                   return_states: dict[int, str], *, rounded=statement.ROUNDED_IN_2015,
+                   threshold: int | None = None) -> Release:
+    """The public release of ``joint_operation`` from its roll-up (read once by the caller)."""
+    threshold = joint_operation.public_threshold if threshold is None else threshold
+    pattern = disclosure.pattern(
+        {m.key: {c.pk: totals.get((c.pk, m.key, "", ""), 0) for c in countries}
+         for m in DEBRIEF_METRICS}, threshold=threshold)
+    products = [
+        _assemble(joint_operation, countries, totals, return_states, country=country,
+                  profile=ExportJob.Profile.PUBLIC, rounded=rounded, pattern=pattern)
+        for country in [None, *countries]]
+    return Release(joint_operation=joint_operation, pattern=pattern, products=products)
+
+
+def release_of(joint_operation: JointOperation, *, threshold: int | None = None) -> Release:
+    """The public release as it stands (the export form and ``disclosure_audit`` ask)."""
+    read, totals = _read(joint_operation)
+    return public_release(joint_operation, read.countries, totals, read.return_states,
+                          threshold=threshold)
+
+
+def _read(joint_operation: JointOperation):
+    """The joint operation's countries and return states, and its totals by (country, metric,
+    dimension, member): two queries."""
     read = selectors.joint_operation_state(joint_operation=joint_operation)
-    countries = [c for c in read.countries if country is None or c.pk == country.pk]
-    totals = {
+    return read, {
         (country_id, metric, dimension, member): value
         for country_id, metric, dimension, member, value in selectors.country_total_rows(
             joint_operation_id=joint_operation.pk)
     }
+
+
+def _assemble(joint_operation: JointOperation, all_countries: list[Country], totals: dict,
+              return_states: dict[int, str], *, country: Country | None, profile: str,
+              rounded, pattern: disclosure.Pattern | None = None) -> Debrief:
+    countries = [c for c in all_countries if country is None or c.pk == country.pk]
     data = Debrief(
         joint_operation=joint_operation, profile=profile, countries=countries, country=country,
-        rounded=frozenset(rounded), totals=totals,
-        return_states=read.return_states,
-        generated_at=timezone.now(),
+        rounded=frozenset(rounded), totals=totals, return_states=return_states,
+        generated_at=timezone.now(), pattern=pattern,
     )
-    figures = {m.key: data.regional(m) for m in METRICS}
+    if pattern:
+        figures = {m.key: data.regional_printed(m) for m in DEBRIEF_METRICS}
+    else:
+        figures = {m.key: data.regional(m) for m in METRICS}
     data.statement = statement.statement(
         figures, countries=[c.name for c in countries], rounded=data.rounded,
         threshold=data.threshold)
@@ -299,9 +395,13 @@ def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None
     for item in data.statement.items:
         summary.append([f"– {item}"])
     summary.append([])
-    summary.append(header(summary, _("Figure"), _("All entered"), _("Returns accepted")))
+    if data.shows_accepted:
+        summary.append(header(summary, _("Figure"), _("All entered"), _("Returns accepted")))
+    else:
+        summary.append(header(summary, _("Figure"), _("All entered")))
     for metric, provisional, accepted in data.summary():
-        summary.append([str(metric.label), number(summary, provisional), number(summary, accepted)])
+        summary.append([str(metric.label), number(summary, provisional),
+                        *([number(summary, accepted)] if data.shows_accepted else [])])
     progress(20)
 
     # Per country
@@ -314,7 +414,7 @@ def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None
     for country, figures, state in data.table():
         sheet.append([country.code, country.name, *(number(sheet, v) for v in figures), state])
     sheet.append([*header(sheet, "", _("All countries")),
-                  *(number(sheet, data.shown(data.regional(m))) for m in data.metrics)])
+                  *(number(sheet, data.regional_printed(m)) for m in data.metrics)])
     if data.has_withheld:
         sheet.append([])
         sheet.append(["*", str(WITHHELD_NOTE % {"n": data.threshold})])
@@ -339,7 +439,8 @@ def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None
     progress(100)
 
 
-WITHHELD_NOTE = _("Withheld so that a figure below %(n)s cannot be worked out from the total.")
+WITHHELD_NOTE = _("Withheld so that no figure below %(n)s can be worked out from the other "
+                  "published figures.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,7 +466,7 @@ def write_pdf(data: Debrief, stream, progress: Progress = _no_progress) -> None:
     progress(30)
     html = render_to_string("reporting/debrief_pdf.html", {
         "d": data, "charts": charts, "table": data.table(), "summary": data.summary(),
-        "regional_row": [data.shown(data.regional(m)) for m in data.metrics],
+        "regional_row": [data.regional_printed(m) for m in data.metrics],
         "withheld_note": WITHHELD_NOTE % {"n": data.threshold} if data.has_withheld else "",
         "generated": date_format(timezone.localtime(data.generated_at), "j F Y, H:i T"),
     })

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy
 
 from countries import access
 
-from . import statement
+from . import disclosure, exports, statement
 from .metrics import HEADLINE_METRICS
 from .models import ExportJob
 
@@ -86,4 +86,9 @@ class ExportForm(forms.Form):
             self.add_error("profile", gettext_lazy(
                 "You may not export this profile for the countries chosen. The public profile "
                 "is for the co-chairs, the secretariat and a country's focal point."))
+        if profile == ExportJob.Profile.PUBLIC and data["joint_operation"] and not self.errors:
+            try:
+                exports.release_of(data["joint_operation"]).check()
+            except disclosure.UnsafeRelease as unsafe:
+                self.add_error("profile", str(unsafe))
         return data

@@ -96,18 +96,55 @@ def test_two_figures_of_a_line_are_joined_with_and():
 
 @pytest.mark.parametrize(("value", "said"), [
     (9, "nine"), (19, "19"), (20, "20"), (21, "over 20"), (70, "70"), (73, "over 70"),
-    (485, "over 480"), (1234, "over 1,230"),
+    (485, "over 480"), (999, "over 990"), (1000, "1,000"), (1066, "over 1,000"),
+    (1234, "over 1,200"), (12345, "over 12,000"), (120000, "120,000"), (123456, "over 120,000"),
 ])
 def test_rounding_down_to_over_n(value, said):
     result = statement({"arrests": value}, countries=EIGHT, rounded={"arrests"})
     assert result.items == (f"made {said} arrests",)
 
 
-@pytest.mark.parametrize(("value", "said"), [(1, "fewer than five"), (4, "fewer than five"),
-                                             (5, "five"), (12, "12")])
-def test_the_public_threshold_says_fewer_than(value, said):
+@pytest.mark.parametrize(("value", "said"), [("*", "at least five"), (5, "five"), (12, "12")])
+def test_the_public_profile_says_a_withheld_figure_as_at_least(value, said):
     result = statement({"victims_assisted": value}, countries=EIGHT, threshold=5)
     assert result.items == (f"assisted {said} trafficked persons",)
+
+
+def test_the_public_profile_leaves_out_a_hidden_figure_as_it_leaves_out_zero():
+    # zero and small are both "<5" in public: the statement must not tell them apart
+    hidden = statement({"victims_assisted": "<5", "arrests": 12}, countries=EIGHT, threshold=5)
+    zero = statement({"victims_assisted": 0, "arrests": 12}, countries=EIGHT, threshold=5)
+    assert hidden.items == zero.items == ("made 12 arrests",)
+
+
+@pytest.mark.parametrize(("value", "low", "high"), [
+    (7, 7, 7), (73, 71, 79), (70, 70, 70), (485, 481, 489), (1066, 1001, 1099),
+    (12345, 12001, 12999), ("*", 5, None),
+])
+def test_each_wording_says_which_values_it_could_be(value, low, high):
+    # what a reader who knows the rules can tell: the disclosure audit's input
+    result = statement({"arrests": value}, countries=EIGHT, rounded={"arrests"}, threshold=5)
+    (key, worded), = result.figures
+    assert (key, worded.low, worded.high) == ("arrests", low, high)
+
+
+@pytest.mark.parametrize("value", [7, 70, 73, 485, 1066, 12345])
+def test_a_figure_could_be_exactly_the_values_worded_alike(value):
+    def said(v):
+        return statement({"arrests": v}, countries=EIGHT, rounded={"arrests"})
+
+    (_key, worded), = said(value).figures
+    assert all(said(v).items == said(value).items for v in range(worded.low, worded.high + 1))
+    assert said(worded.low - 1).items != said(value).items
+    assert said(worded.high + 1).items != said(value).items
+
+
+def test_hidden_intelligence_is_not_announced():
+    # the line has no figure: said for a withheld one, left out for a hidden one as for zero
+    assert statement({"intelligence_reports": "<5"}, countries=EIGHT, threshold=5).items == ()
+    assert statement({"intelligence_reports": "*"}, countries=EIGHT, threshold=5).items == (
+        "gathered useful intelligence on the traffickers and smugglers involved and their modus "
+        "operandi",)
 
 
 @pytest.mark.parametrize(("countries", "intro"), [

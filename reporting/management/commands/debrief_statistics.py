@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from countries.models import Country
 from operations.models import JointOperation
-from reporting import export_jobs, exports, statement
+from reporting import disclosure, export_jobs, exports, statement
 from reporting.metrics import HEADLINE_METRICS
 from reporting.models import ExportJob
 
@@ -54,8 +54,11 @@ class Command(BaseCommand):
             raise CommandError(f"--output: give a file for {fmt} (it is not text).")
         rounded = () if options["exact"] else (options["rounded"] or statement.ROUNDED_IN_2015)
 
-        data = exports.debrief(joint_operation, country=country, profile=options["profile"],
-                               rounded=rounded)
+        try:
+            data = exports.debrief(joint_operation, country=country, profile=options["profile"],
+                                   rounded=rounded)
+        except disclosure.UnsafeRelease as unsafe:
+            raise CommandError(str(unsafe)) from unsafe
         content = exports.render(data, fmt)
         if options["output"]:
             with open(options["output"], "wb") as output:
