@@ -29,7 +29,16 @@ from operations.models import CountryReturn, JointOperation
 
 from . import disclosure, selectors, statement
 from .dashboard import dimension_members, member_label, period_weeks
-from .metrics import DEBRIEF_METRICS, DIMENSIONS, HEADLINE_METRICS, METRICS, WEEK, Dimension, Metric
+from .metrics import (
+    DEBRIEF_METRICS,
+    DIMENSIONS,
+    HEADLINE_METRICS,
+    METRICS,
+    METRICS_BY_KEY,
+    WEEK,
+    Dimension,
+    Metric,
+)
 from .models import ExportJob
 from .statement import WITHHELD
 
@@ -194,14 +203,24 @@ class Release:
         return [finding for finding in self.findings() if finding.derivable]
 
     def check(self) -> None:
-        if self.derivable():
-            raise disclosure.UnsafeRelease(_(
-                "The public profile of %(name)s cannot be released: with a threshold of "
-                "%(k)s, some hidden figures could be worked out from the published ones "
-                "(manage.py disclosure_audit %(slug)s lists them). Raise the joint operation's "
-                "public threshold, or export the restricted profile.") % {
-                "name": self.joint_operation.name, "k": self.pattern.threshold,
-                "slug": self.joint_operation.slug})
+        derivable = self.derivable()
+        if not derivable:
+            return
+        names = {c.pk: c.name for c in self.products[0].countries}
+        where: dict[str, list[str]] = {}
+        for finding in sorted(derivable, key=lambda f: (len(f.country_ids) == 1,
+                                                         sorted(names[i] for i in f.country_ids))):
+            place = (str(_("the region")) if len(finding.country_ids) > 1 else
+                     names[next(iter(finding.country_ids))])
+            where.setdefault(str(METRICS_BY_KEY[finding.metric].label), []).append(place)
+        figures = "; ".join(f"{label} ({', '.join(dict.fromkeys(places))})"
+                            for label, places in where.items())
+        raise disclosure.UnsafeRelease(_(
+            "The public profile of %(name)s cannot be released: with a threshold of %(k)s, "
+            "these hidden figures could be worked out from the published ones: %(figures)s. "
+            "Raise the joint operation's public threshold, or export the restricted "
+            "profile.") % {"name": self.joint_operation.name, "k": self.pattern.threshold,
+                           "figures": figures})
 
 
 def public_release(joint_operation: JointOperation, countries: list[Country], totals: dict,

@@ -43,8 +43,13 @@ class ExportForm(forms.Form):
     country = forms.ChoiceField(label=gettext_lazy("Countries"), required=False)
     format = forms.ChoiceField(label=gettext_lazy("Format"), choices=ExportJob.Format.choices,
                                widget=forms.RadioSelect)
-    profile = forms.ChoiceField(label=gettext_lazy("Profile"), choices=ExportJob.Profile.choices,
-                                initial=ExportJob.Profile.RESTRICTED, widget=forms.RadioSelect)
+    profile = forms.ChoiceField(
+        label=gettext_lazy("Profile"), choices=ExportJob.Profile.choices,
+        initial=ExportJob.Profile.RESTRICTED, widget=forms.RadioSelect,
+        help_text=gettext_lazy(
+            "Public: figures below the joint operation's threshold, zero included, are shown as "
+            "“<5”, and more are withheld (“*”) wherever a hidden one could be worked out. The "
+            "region's and each country's public files print the same figures."))
     rounded = forms.MultipleChoiceField(
         label=gettext_lazy("Round down to “over N” in the statement"),
         choices=[(m.key, m.label) for m in HEADLINE_METRICS], required=False,

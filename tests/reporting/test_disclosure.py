@@ -193,7 +193,9 @@ def test_a_threshold_too_low_to_protect_is_refused():
     # two countries of one arrest each: under "<2" and a withheld total both can only be 1
     release = release_in_memory({"arrests": [1, 1]}, threshold=2)
     assert [f.derivable for f in release.findings() if f.metric == "arrests"] == [True] * 3
-    with pytest.raises(disclosure.UnsafeRelease, match="cannot be released"):
+    with pytest.raises(disclosure.UnsafeRelease, match=r"cannot be released: with a threshold "
+                       r"of 2, these hidden figures could be worked out from the published "
+                       r"ones: Arrests \(the region, Country 00, Country 01\)\. Raise"):
         release.check()
 
 
