@@ -25,6 +25,7 @@ from .models import (
     JointInvestigation,
     Network,
     Sector,
+    check_period,
 )
 from .records import KINDS, KINDS_BY_MODEL, kind_or_404
 from .services import RecordConflict
@@ -83,9 +84,12 @@ class ProposeForm(forms.Form):
             pk__in=access.scope_for(user).focal_country_ids).order_by("name")
 
     def clean(self):
+        # The model's rule, here so that it shows with the form's other errors at once.
         data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", _("The period must end on or after its start date."))
+        try:
+            check_period(data.get("starts_on"), data.get("ends_on"))
+        except ValidationError as error:
+            self.add_error(None, error)
         return data
 
 

@@ -1,6 +1,5 @@
 """Forms of the operations pages: sharing, and entering each type of outcome record."""
 import functools
-import re
 
 import pycountry
 from django import forms
@@ -113,14 +112,9 @@ class RecordForm(forms.ModelForm):
         return occurred_on
 
     def clean_nationality(self):
+        # Any letter case; the model's rule, here so that it shows with the other errors.
         nationality = (self.cleaned_data.get("nationality") or "").strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", nationality) or not pycountry.countries.get(
-            alpha_3=nationality
-        ):
-            raise ValidationError(
-                _("Enter the nationality as a three-letter ISO code, e.g. MMR for Myanmar."),
-                code="invalid",
-            )
+        self._meta.model._meta.get_field("nationality").run_validators(nationality)
         return nationality
 
     def record_data(self) -> dict:

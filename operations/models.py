@@ -1,13 +1,16 @@
 """Joint operations, each country's operation inside one, the nine outcome records and returns."""
 from __future__ import annotations
 
+import re
+
 import pgtrigger
+import pycountry
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +96,24 @@ class OfficerCategory(models.TextChoices):
 # ---------------------------------------------------------------------------------------------
 
 
+PERIOD_ORDER = _("The period must end on or after its start date.")
+
+
+def validate_nationality(value: str) -> None:
+    """A nationality is a real ISO 3166-1 alpha-3 code (pages, import, API and admin alike)."""
+    if not re.fullmatch(r"[A-Z]{3}", value or "") or not pycountry.countries.get(alpha_3=value):
+        raise ValidationError(
+            _("Enter the nationality as a three-letter ISO code, e.g. MMR for Myanmar."),
+            code="invalid")
+
+
+def check_period(starts_on, ends_on) -> None:
+    """A period (joint operation, joint investigation) ends on or after its start: the error
+    names ends_on. The database's check constraint holds it too."""
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": PERIOD_ORDER}, code="period_order")
+
+
 def default_public_threshold() -> int:
     """A new joint operation's public threshold: the PUBLIC_THRESHOLD setting (5)."""
     return settings.PUBLIC_THRESHOLD
@@ -140,12 +161,15 @@ class JointOperation(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="joint_operation_period_ordered",
-                violation_error_message=_("The period must end on or after its start date."),
+                violation_error_message=PERIOD_ORDER,
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        check_period(self.starts_on, self.ends_on)
 
 
 @audited()
@@ -404,7 +428,7 @@ class VictimAssistanceRecord(OutcomeRecord):
     nationality = models.CharField(
         _("nationality"),
         max_length=3,
-        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use the ISO 3166-1 alpha-3 code, e.g. MMR."))],
+        validators=[validate_nationality],
         help_text=_("ISO 3166-1 alpha-3 code of the nationality, e.g. MMR."),
     )
     exploitation_type = models.CharField(
@@ -671,6 +695,13 @@ class CountryReturn(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         ACCEPTED = "accepted", _("Accepted")
 
+    # The state machine: each action, the states it may start from and the state it leaves.
+    TRANSITIONS = {
+        "submit": ((State.OPEN,), State.SUBMITTED),
+        "accept": ((State.SUBMITTED,), State.ACCEPTED),
+        "reopen": ((State.SUBMITTED, State.ACCEPTED), State.OPEN),
+    }
+
     joint_operation = models.ForeignKey(
         JointOperation, on_delete=models.PROTECT, related_name="country_returns"
     )
@@ -710,6 +741,10 @@ class CountryReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country} — {self.joint_operation} ({self.get_state_display()})"
+
+    def allows(self, action: str) -> bool:
+        """Whether ``action`` ("submit", "accept", "reopen") may start from the current state."""
+        return self.state in self.TRANSITIONS[action][0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -860,12 +895,15 @@ class JointInvestigation(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="joint_investigation_period_ordered",
-                violation_error_message=_("The period must end on or after its start date."),
+                violation_error_message=PERIOD_ORDER,
             ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        check_period(self.starts_on, self.ends_on)
 
 
 @audited()

@@ -120,6 +120,19 @@ def nomination_answer(*, actor, partner: NominationPartner, accept: bool) -> Nom
     return partner
 
 
+def convert_refusal(nomination: Nomination) -> ValidationError | None:
+    """Why the nomination cannot become a joint investigation now, or None if it can: it is
+    not one already and a partner has accepted (partners prefetched or read here)."""
+    if nomination.investigation_id is not None:
+        return ValidationError({"nomination": _(
+            "This nomination is already a joint investigation.")})
+    if not any(p.answer == Answer.ACCEPTED for p in nomination.partners.all()):
+        return ValidationError({"partners": _(
+            "No partner country has accepted yet: a joint investigation has two or more "
+            "countries.")})
+    return None
+
+
 @transaction.atomic
 def nomination_convert(*, actor, nomination: Nomination, starts_on: dt.date | None = None,
                        ends_on: dt.date | None = None) -> JointInvestigation:
@@ -130,21 +143,23 @@ def nomination_convert(*, actor, nomination: Nomination, starts_on: dt.date | No
         raise PermissionDenied(_("The secretariat turns nominations into joint investigations."))
     nomination = Nomination.objects.select_for_update().select_related(
         "meeting__joint_operation", "network", "proposing_country").get(pk=nomination.pk)
-    if nomination.investigation_id is not None:
-        raise ValidationError({"nomination": _(
-            "This nomination is already a joint investigation.")})
+    refusal = convert_refusal(nomination)
+    if refusal:
+        raise refusal
     accepted = [p.country for p in nomination.partners.select_related("country")
                 if p.answer == Answer.ACCEPTED]
-    if not accepted:
-        raise ValidationError({"partners": _(
-            "No partner country has accepted yet: a joint investigation has two or more "
-            "countries.")})
     period = nomination.meeting.joint_operation
-    investigation = cooperation.investigation_open_agreed(
-        actor=actor, lead_country=nomination.proposing_country, network=nomination.network,
-        title=nomination.title, starts_on=starts_on or period.starts_on,
-        ends_on=ends_on or period.ends_on, purpose=nomination.purpose, members=accepted,
-        joint_operation=period)
+    try:
+        investigation = cooperation.investigation_open_agreed(
+            actor=actor, lead_country=nomination.proposing_country, network=nomination.network,
+            title=nomination.title, starts_on=starts_on or period.starts_on,
+            ends_on=ends_on or period.ends_on, purpose=nomination.purpose, members=accepted,
+            joint_operation=period)
+    except ValidationError as error:
+        # With no end given, the end is the joint initiative's: the start given is what is wrong.
+        if ends_on is None and "ends_on" in getattr(error, "error_dict", {}):
+            raise ValidationError({"starts_on": error.error_dict["ends_on"]}) from error
+        raise
     nomination.investigation = investigation
     nomination.converted_by, nomination.converted_at = actor, timezone.now()
     nomination.save(update_fields=["investigation", "converted_by", "converted_at"])

@@ -77,12 +77,6 @@ class ConvertForm(forms.Form):
     ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE, required=False,
                               help_text=gettext_lazy("Empty: the joint initiative's end."))
 
-    def clean(self):
-        data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            self.add_error("ends_on", _("The period must end on or after its start date."))
-        return data
-
 
 class NetworkLinkForm(forms.Form):
     network = forms.ModelChoiceField(queryset=Network.objects.none(), required=False,
@@ -136,9 +130,8 @@ def _nomination_rows(user, nominations):
             "partners": [(p, access.can_answer_for_country(user, p.country_id)
                           and not nomination.investigation_id) for p in nomination.partners.all()],
             "investigation_visible": nomination.investigation_id in visible_investigations,
-            "can_convert": (access.can_manage_planning(user) and not nomination.investigation_id
-                            and any(p.answer == NominationPartner.Answer.ACCEPTED
-                                    for p in nomination.partners.all())),
+            "can_convert": (access.can_manage_planning(user)
+                            and planning.convert_refusal(nomination) is None),
         })
     return rows
 

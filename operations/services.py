@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from countries import access
@@ -229,15 +230,42 @@ def _wrong_state(current: CountryReturn) -> ValidationError:
     )
 
 
+# Who moves a return, and what a refusal says: the pages and the API ask here first.
+RETURN_ACTORS = {
+    "submit": (lambda actor, country_return: access.can_submit_return(actor, country_return),
+               gettext_lazy("Only the country's focal point submits its return.")),
+    "accept": (lambda actor, _country_return: access.can_decide_return(actor),
+               gettext_lazy("Only the secretariat accepts returns.")),
+    "reopen": (lambda actor, _country_return: access.can_decide_return(actor),
+               gettext_lazy("Only the secretariat reopens returns.")),
+}
+
+
+def country_return_check(*, actor, country_return: CountryReturn, action: str) -> None:
+    """Raise PermissionDenied, saying who may, unless ``actor`` may ``action`` the return."""
+    may, refusal = RETURN_ACTORS[action]
+    if not may(actor, country_return):
+        raise PermissionDenied(str(refusal))
+
+
+def _transition(*, actor, country_return: CountryReturn, action: str,
+                before_state=None) -> CountryReturn:
+    """The return locked, checked for ``actor`` (then ``before_state``, the action's own rule)
+    and ``action``'s starting state, and moved to its next state (not saved yet)."""
+    current = _locked_return(country_return)
+    country_return_check(actor=actor, country_return=current, action=action)
+    if before_state is not None:
+        before_state()
+    if not current.allows(action):
+        raise _wrong_state(current)
+    current.state = CountryReturn.TRANSITIONS[action][1]
+    return current
+
+
 @transaction.atomic
 def country_return_submit(*, actor, country_return: CountryReturn) -> CountryReturn:
     """The focal point submits the country's figures; its records are locked from now on."""
-    current = _locked_return(country_return)
-    if not access.can_submit_return(actor, current):
-        raise PermissionDenied(_("Only the country's focal point submits its return."))
-    if current.state != CountryReturn.State.OPEN:
-        raise _wrong_state(current)
-    current.state = CountryReturn.State.SUBMITTED
+    current = _transition(actor=actor, country_return=country_return, action="submit")
     current.submitted_at = timezone.now()
     current.submitted_by = actor
     current.save()
@@ -247,12 +275,7 @@ def country_return_submit(*, actor, country_return: CountryReturn) -> CountryRet
 @transaction.atomic
 def country_return_accept(*, actor, country_return: CountryReturn) -> CountryReturn:
     """The secretariat accepts a submitted return: its figures count as final."""
-    current = _locked_return(country_return)
-    if not access.can_decide_return(actor):
-        raise PermissionDenied(_("Only the secretariat accepts returns."))
-    if current.state != CountryReturn.State.SUBMITTED:
-        raise _wrong_state(current)
-    current.state = CountryReturn.State.ACCEPTED
+    current = _transition(actor=actor, country_return=country_return, action="accept")
     current.accepted_at = timezone.now()
     current.accepted_by = actor
     current.save()
@@ -262,15 +285,15 @@ def country_return_accept(*, actor, country_return: CountryReturn) -> CountryRet
 @transaction.atomic
 def country_return_reopen(*, actor, country_return: CountryReturn, reason: str) -> CountryReturn:
     """The secretariat reopens a submitted or accepted return, saying why; records unlock."""
-    current = _locked_return(country_return)
-    if not access.can_decide_return(actor):
-        raise PermissionDenied(_("Only the secretariat reopens returns."))
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the return is reopened.")}, code="required")
-    if current.state == CountryReturn.State.OPEN:
-        raise _wrong_state(current)
-    current.state = CountryReturn.State.OPEN
+
+    def reason_given():
+        if not reason:
+            raise ValidationError({"reason": _("Say why the return is reopened.")},
+                                  code="required")
+
+    current = _transition(actor=actor, country_return=country_return, action="reopen",
+                          before_state=reason_given)
     current.reopen_reason = reason
     current.submitted_at = current.accepted_at = None
     current.submitted_by = current.accepted_by = None

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST, require_safe
 from countries import access
 from operations import services
 from operations.forms import add_service_errors
-from operations.models import CountryReturn
 from operations.selectors import joint_operation_current
 
 from . import dashboard as dashboards
@@ -91,9 +90,9 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
                    action_errors=()):
     user = request.user
     joint_operation = country_return.joint_operation
-    is_open = country_return.state == CountryReturn.State.OPEN
-    can_submit = access.can_submit_return(user, country_return) and is_open
+    is_focal_point = access.can_submit_return(user, country_return)
     can_decide = access.can_decide_return(user)
+    can_submit = is_focal_point and country_return.allows("submit")
     agency_rows = selectors.agency_figures(
         joint_operation=joint_operation, country_id=country_return.country_id
     )
@@ -119,9 +118,10 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
         "breakdown": breakdown,
         "timeline": selectors.return_timeline(country_return=country_return),
         "submit_form": (submit_form or ReturnSubmitForm()) if can_submit else None,
-        "can_accept": can_decide and country_return.state == CountryReturn.State.SUBMITTED,
-        "reopen_form": (reopen_form or ReturnReopenForm()) if can_decide and not is_open else None,
-        "may_submit_later": access.can_submit_return(user, country_return) and not is_open,
+        "can_accept": can_decide and country_return.allows("accept"),
+        "reopen_form": ((reopen_form or ReturnReopenForm())
+                        if can_decide and country_return.allows("reopen") else None),
+        "may_submit_later": is_focal_point and not country_return.allows("submit"),
         "action_errors": action_errors,
         "field_errors": field_errors,
     }, status=status)
@@ -137,6 +137,16 @@ def _return_or_404(request, joint_operation, country):
 @require_safe
 def return_detail(request, joint_operation, country):
     return _render_detail(request, _return_or_404(request, joint_operation, country))
+
+
+def _refused(request, country_return, action: str):
+    """The page with the service's refusal (403), before any form is read; None if allowed."""
+    try:
+        services.country_return_check(actor=request.user, country_return=country_return,
+                                      action=action)
+    except PermissionDenied as error:
+        return _render_detail(request, country_return, status=403, action_errors=[str(error)])
+    return None
 
 
 def _act(request, country_return, action, success_message, *, form_name=None, form=None):
@@ -168,9 +178,9 @@ def _act(request, country_return, action, success_message, *, form_name=None, fo
 @require_POST
 def return_submit(request, joint_operation, country):
     country_return = _return_or_404(request, joint_operation, country)
-    if not access.can_submit_return(request.user, country_return):
-        return _render_detail(request, country_return, status=403, action_errors=[
-            _("Only the country's focal point submits its return.")])
+    refused = _refused(request, country_return, "submit")
+    if refused:
+        return refused
     form = ReturnSubmitForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, country_return, status=400, submit_form=form)
@@ -187,9 +197,9 @@ def return_submit(request, joint_operation, country):
 @require_POST
 def return_accept(request, joint_operation, country):
     country_return = _return_or_404(request, joint_operation, country)
-    if not access.can_decide_return(request.user):
-        return _render_detail(request, country_return, status=403, action_errors=[
-            _("Only the secretariat accepts returns.")])
+    refused = _refused(request, country_return, "accept")
+    if refused:
+        return refused
     return _act(
         request, country_return,
         lambda r: services.country_return_accept(actor=request.user, country_return=r),
@@ -201,9 +211,9 @@ def return_accept(request, joint_operation, country):
 @require_POST
 def return_reopen(request, joint_operation, country):
     country_return = _return_or_404(request, joint_operation, country)
-    if not access.can_decide_return(request.user):
-        return _render_detail(request, country_return, status=403, action_errors=[
-            _("Only the secretariat reopens returns.")])
+    refused = _refused(request, country_return, "reopen")
+    if refused:
+        return refused
     form = ReturnReopenForm(request.POST)
     form.is_valid()  # no rules of its own; cleans the reason
     return _act(

@@ -321,12 +321,6 @@ class ProposeSerializer(StrictSerializerMixin, serializers.Serializer):
         self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
         self.fields["lead_country"].queryset = own_countries(user, focal=True)
 
-    def validate(self, attrs):
-        if attrs["ends_on"] < attrs["starts_on"]:
-            raise serializers.ValidationError(
-                {"ends_on": [_("The period must end on or after its start date.")]})
-        return attrs
-
 
 class InviteSerializer(StrictSerializerMixin, serializers.Serializer):
     country = CountryCodes(help_text="Code of the country to invite (again, if it declined or "

@@ -264,16 +264,6 @@ class NominationConvertSerializer(StrictSerializerMixin, serializers.Serializer)
     ends_on = serializers.DateField(required=False, allow_null=True, help_text=(
         "End of the investigation; left out or null: the joint initiative's end."))
 
-    def validate(self, attrs):
-        period = self.context.get("joint_operation")
-        starts_on = attrs.get("starts_on") or (period.starts_on if period else None)
-        ends_on = attrs.get("ends_on") or (period.ends_on if period else None)
-        if starts_on and ends_on and ends_on < starts_on:
-            field = "ends_on" if attrs.get("ends_on") else "starts_on"
-            raise serializers.ValidationError(
-                {field: [_("The period must end on or after its start date.")]})
-        return attrs
-
 
 NOMINATION_EXAMPLE = {
     "id": 4, "meeting": 1, "joint_operation": "jpoa-2016", "proposing_country": "THA",

@@ -9,11 +9,9 @@ The serializers only parse: ``operations.services`` validates the record as a wh
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import pycountry
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -103,6 +101,8 @@ class RecordWriteSerializer(serializers.ModelSerializer):
                              if name not in self.fields and name not in self.ignored_fields)
             if unknown:
                 raise serializers.ValidationError({name: [self._unknown(name)] for name in unknown})
+            if isinstance(data.get("nationality"), str):  # any letter case, as on the page
+                data = {**data, "nationality": data["nationality"].strip().upper()}
         return super().to_internal_value(data)
 
     @staticmethod
@@ -111,15 +111,6 @@ class RecordWriteSerializer(serializers.ModelSerializer):
             return _("A batch has one joint operation: give it once, as the query parameter "
                      "“joint_operation”.")
         return _("Unknown field: this record type has no “%(name)s”.") % {"name": name}
-
-    def validate_nationality(self, value: str) -> str:
-        # As on the page: any letter case, checked against ISO 3166-1.
-        nationality = value.strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", nationality) or not pycountry.countries.get(
-                alpha_3=nationality):
-            raise serializers.ValidationError(
-                _("Enter the nationality as a three-letter ISO code, e.g. MMR for Myanmar."))
-        return nationality
 
 
 def _write_extra_kwargs(kind: RecordKind) -> dict:

@@ -7,9 +7,8 @@ transition from the wrong state is 409 (``wrong_state``); a reopening without a 
 from __future__ import annotations
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from countries import access
@@ -121,8 +120,8 @@ class CountryReturnViewSet(IdempotentMixin, ApiViewMixin, viewsets.GenericViewSe
                    description="Locks the country's records until the secretariat reopens it.")
     def submit(self, request, *args, **kwargs):
         country_return = self._return()
-        if not access.can_submit_return(request.user, country_return):
-            raise exceptions.PermissionDenied(_("Only the country's focal point submits its return."))
+        services.country_return_check(actor=request.user, country_return=country_return,
+                                      action="submit")
         return self._act(country_return, lambda r: services.country_return_submit(
             actor=request.user, country_return=r))
 
@@ -133,8 +132,8 @@ class CountryReturnViewSet(IdempotentMixin, ApiViewMixin, viewsets.GenericViewSe
                                       accepted_by="secretariat")])
     def accept(self, request, *args, **kwargs):
         country_return = self._return()
-        if not access.can_decide_return(request.user):
-            raise exceptions.PermissionDenied(_("Only the secretariat accepts returns."))
+        services.country_return_check(actor=request.user, country_return=country_return,
+                                      action="accept")
         return self._act(country_return, lambda r: services.country_return_accept(
             actor=request.user, country_return=r))
 
@@ -147,8 +146,8 @@ class CountryReturnViewSet(IdempotentMixin, ApiViewMixin, viewsets.GenericViewSe
                                 reopen_reason="Two arrests were entered twice.")])
     def reopen(self, request, *args, **kwargs):
         country_return = self._return()
-        if not access.can_decide_return(request.user):
-            raise exceptions.PermissionDenied(_("Only the secretariat reopens returns."))
+        services.country_return_check(actor=request.user, country_return=country_return,
+                                      action="reopen")
         body = ReopenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._act(country_return, lambda r: services.country_return_reopen(
