@@ -184,7 +184,10 @@ def debrief(joint_operation: JointOperation, *, country: Country | None = None,
     release = public_release(joint_operation, read.countries, totals, read.return_states,
                              rounded=rounded)
     release.check()
-    return next(d for d in release.products if d.country == country)
+    product = next((d for d in release.products if d.country == country), None)
+    if product is None:
+        raise ValueError(f"{country} did not take part in {joint_operation}")
+    return product
 
 
 @dataclass
