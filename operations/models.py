@@ -15,6 +15,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from countries.models import Agency, Country
 from jpoa.audit import audited
+from jpoa.spreadsheets import starts_like_formula
 
 from .fields import ChoiceArrayField
 
@@ -139,6 +140,15 @@ class JointOperation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        # A protective marking never starts like a formula; every spreadsheet writer makes such
+        # text inert anyway (jpoa.spreadsheets), this refuses it where it is typed.
+        if starts_like_formula(self.classification or ""):
+            raise ValidationError({"classification": _(
+                "A classification cannot start with =, +, -, @, a tab or a line break: "
+                "spreadsheets would read it as a formula.")})
 
 
 @audited()
