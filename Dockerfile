@@ -26,4 +26,4 @@ RUN SECRET_KEY=build-only-dummy-key DEBUG=false \
 USER jpoa
 EXPOSE 8000
 
-CMD ["gunicorn", "jpoa.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "jpoa.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -477,17 +477,29 @@ def is_sensitive(model: type[Model]) -> bool:
     return model._meta.label_lower in SENSITIVE_MODELS
 
 
+def column_text(value, max_length: int | None) -> str:
+    """Text from a request as a column takes it: without NUL (PostgreSQL refuses it), cut to
+    the column's length."""
+    text = str(value).replace("\x00", "")
+    return text[:max_length] if max_length else text
+
+
 def log_access(request, kind: str, obj: Model | None = None, *, username: str = "") -> AccessEvent:
+    """Append to the access log. Text from the request (a typed username of any length, the
+    path) is cut to its column and stripped of NUL: a failed login is logged, never a 500."""
     from jpoa.audit import client_ip
+
+    def fit(name: str, value) -> str:
+        return column_text(value or "", AccessEvent._meta.get_field(name).max_length)
 
     user = getattr(request, "user", None) if request is not None else None
     authenticated = bool(user and user.is_authenticated)
     return AccessEvent.objects.create(
         kind=kind,
         user=user if authenticated else None,
-        username=username or (user.get_username() if authenticated else ""),
+        username=fit("username", username or (user.get_username() if authenticated else "")),
         ip_address=client_ip(request) if request is not None else None,
-        path=request.path[:500] if request is not None else "",
+        path=fit("path", request.path if request is not None else ""),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         country_id=getattr(obj, "country_id", None),

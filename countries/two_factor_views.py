@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import two_factor
+from . import lockout, two_factor
 
 
 class CodeForm(forms.Form):
@@ -42,8 +41,7 @@ def _locked_out(request):
     """django-axes' lockout, for the second step: the half-logged-in session ends too."""
     username = request.user.get_username()
     logout(request)
-    return render(request, "registration/locked_out.html",
-                  {"username": username, "cooloff_timedelta": get_cool_off(request)}, status=429)
+    return lockout.lockout_page(request, username=username, status=429)
 
 
 def _is_locked(request) -> bool:

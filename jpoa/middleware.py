@@ -1,4 +1,5 @@
-"""Request middleware of the project: audit context, the user's time zone, two-factor enforcement."""
+"""Request middleware of the project: no caching of answers, audit context, the user's time zone,
+two-factor enforcement, row-level security."""
 import time
 import zoneinfo
 from urllib.parse import urlencode
@@ -8,12 +9,31 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from pghistory.middleware import HistoryMiddleware
 
 from jpoa.audit import client_ip
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer of the portal's views: pages, htmx
+    fragments, API answers, downloads, errors, in every mode.
+
+    ``no-store`` rather than ``private, no-cache``: a restricted page must not be written to
+    the disk cache of a shared computer's browser (``no-cache`` only makes it revalidate), nor
+    kept by any proxy. Static files never get here: WhiteNoise, listed before this middleware,
+    answers them with its own long cache (hashed names, cached for ever)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class AuditContextMiddleware(HistoryMiddleware):

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jpoa.middleware.NoStoreMiddleware",  # after WhiteNoise: static files keep their long cache
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,14 +142,28 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="JPoA portal")
 # A verified session re-reads its device at most this often (a removed device stops counting).
 OTP_RECHECK_SECONDS = env.int("OTP_RECHECK_SECONDS", default=60)
 
-# django-axes: lock an account out after repeated failures, on every authentication entry point.
+# django-axes: failed logins on every authentication entry point (portal, admin, API tokens,
+# the two-factor step). A username is locked at the address it failed from, after
+# AXES_FAILURE_LIMIT failures; an address, for every username, only after the higher
+# AXES_ADDRESS_FAILURE_LIMIT (countries/lockout.py): one attacker can neither lock an account
+# everywhere nor, with a few tries, everybody behind the same address (a station's NAT).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # both together reach the first limit
+AXES_HANDLER = "countries.lockout.LockoutHandler"  # adds the per-address limit
+AXES_USERNAME_CALLABLE = "countries.lockout.client_username"  # any typed text fits the columns
+AXES_LOCKOUT_CALLABLE = "countries.lockout.lockout_response"  # says which limit was reached
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None  # None: no proxy
+if AXES_ADDRESS_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    from django.core.exceptions import ImproperlyConfigured
+
+    # A lower address limit would lock every account behind an address before the one tried.
+    raise ImproperlyConfigured(
+        f"AXES_ADDRESS_FAILURE_LIMIT ({AXES_ADDRESS_FAILURE_LIMIT}) must be at least "
+        f"AXES_FAILURE_LIMIT ({AXES_FAILURE_LIMIT}).")
 
 # --------------------------------------------------------------------------------------------
 # HTTPS and security headers (production defaults whenever DEBUG is off)

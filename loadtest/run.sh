@@ -39,7 +39,7 @@ PY
 "$BIN/python" manage.py rollup >/dev/null
 "$BIN/python" -m loadtest.setup_users "$OUT/sessions.json"
 
-"$BIN/gunicorn" jpoa.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+"$BIN/gunicorn" jpoa.wsgi:application --config gunicorn.conf.py --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
   --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" --pid "$OUT/gunicorn.pid" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null; wait "$GUNICORN" 2>/dev/null || true' EXIT

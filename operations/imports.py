@@ -32,6 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from countries import access
 from countries.models import Country
+from jpoa.spreadsheets import csv_row, starts_like_formula, xlsx_row
 
 from . import services
 from .forms import RecordForm, record_form_class
@@ -149,17 +150,20 @@ def import_columns(*, kind: RecordKind, user, joint_operation: JointOperation) -
 def import_template_csv(*, kind: RecordKind) -> bytes:
     """The header row alone; UTF-8 with a byte-order mark so that Excel reads it as UTF-8."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(kind.entry_fields)
+    csv.writer(buffer, lineterminator="\r\n").writerow(csv_row(kind.entry_fields))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def import_template_xlsx(*, kind: RecordKind, user, joint_operation: JointOperation) -> bytes:
-    """A Records sheet with the header row (and drop-down lists), and a Help sheet."""
+    """A Records sheet with the header row (and drop-down lists), and a Help sheet.
+
+    Every cell goes through ``jpoa.spreadsheets.xlsx_row``: an agency's or a country's name
+    that starts like a formula is written as inert text."""
     columns = import_columns(kind=kind, user=user, joint_operation=joint_operation)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = RECORDS_SHEET
-    sheet.append([column.name for column in columns])
+    sheet.append(xlsx_row(sheet, [column.name for column in columns]))
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     for index, column in enumerate(columns, start=1):
@@ -173,7 +177,9 @@ def import_template_xlsx(*, kind: RecordKind, user, joint_operation: JointOperat
             # Text, so that Excel keeps "12-17" or "0-11" as written instead of making a date.
             sheet.column_dimensions[letter].number_format = "@"
         values = ",".join(value for value, _label in column.allowed)
-        if column.allowed and len(values) <= 255 and '"' not in values:
+        # Picking from a drop-down enters the value as if typed: none may start like a formula.
+        inert = not any(starts_like_formula(value) for value, _label in column.allowed)
+        if column.allowed and len(values) <= 255 and '"' not in values and inert:
             # A drop-down to pick from; typing a label (also accepted) is not refused.
             validation = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True,
                                         showErrorMessage=False)
@@ -181,24 +187,25 @@ def import_template_xlsx(*, kind: RecordKind, user, joint_operation: JointOperat
             sheet.add_data_validation(validation)
 
     help_sheet = workbook.create_sheet(HELP_SHEET)
-    help_sheet.append([_("Import template: %(title)s") % {"title": kind.title}])
+    help_sheet.append(xlsx_row(help_sheet, [_("Import template: %(title)s") % {"title": kind.title}]))
     help_sheet["A1"].font = Font(bold=True, size=13)
-    help_sheet.append([_(
+    help_sheet.append(xlsx_row(help_sheet, [_(
         "Enter one record per row on the %(sheet)s sheet, from row 2 on; keep the header row "
         "as it is. Errors name the row number of that sheet. A file with any error imports "
         "nothing, and the same file is never imported twice."
-    ) % {"sheet": RECORDS_SHEET}])
+    ) % {"sheet": RECORDS_SHEET}]))
     help_sheet.append([])
-    help_sheet.append([_("Column"), _("Required"), _("What it is"), _("Format"), _("Allowed values")])
+    help_sheet.append(xlsx_row(help_sheet, [_("Column"), _("Required"), _("What it is"), _("Format"),
+                                            _("Allowed values")]))
     for cell in help_sheet[4]:
         cell.font = bold
     wrap = Alignment(wrap_text=True, vertical="top")
     for column in columns:
-        help_sheet.append([
+        help_sheet.append(xlsx_row(help_sheet, [
             column.name, _("yes") if column.required else _("no"), column.label, column.format,
             "\n".join(f"{value} — {label}" if label != value else value
                       for value, label in column.allowed),
-        ])
+        ]))
         for cell in help_sheet[help_sheet.max_row]:
             cell.alignment = wrap
     for letter, width in zip("ABCDE", (22, 10, 40, 45, 55), strict=True):

@@ -18,6 +18,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from countries.models import Agency, Country
 from jpoa.audit import audited
+from jpoa.spreadsheets import starts_like_formula
 
 from .fields import ChoiceArrayField
 
@@ -168,8 +169,21 @@ class JointOperation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
-        check_period(self.starts_on, self.ends_on)
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        try:
+            check_period(self.starts_on, self.ends_on)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+        # A protective marking never starts like a formula; every spreadsheet writer makes such
+        # text inert anyway (jpoa.spreadsheets), this refuses it where it is typed.
+        if starts_like_formula(self.classification or ""):
+            errors["classification"] = [_(
+                "A classification cannot start with =, +, -, @, a tab or a line break: "
+                "spreadsheets would read it as a formula.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 @audited()

@@ -3,7 +3,8 @@ country, streamed from a server-side cursor in constant memory.
 
 PostgreSQL writes each CSV line (one text value per row) and Python only joins them: building
 a Python date, int and str per field and formatting them with ``csv.writer`` cost more than
-the query itself, and halved the throughput (see docs/benchmarks.md).
+the query itself, and halved the throughput (see docs/benchmarks.md). Text cells that a
+spreadsheet would run as a formula are made inert in the same SQL (``jpoa.spreadsheets``).
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from django.db.models import F, Func, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, NullIf
 
+from jpoa.spreadsheets import CsvInert, csv_row
+
 from .records import RecordKind
 
 # Rows fetched from the server-side cursor, and written to the response, at a time.
@@ -30,6 +33,7 @@ class Column:
     header: str
     value: str | Combinable  # a field path or an expression
     free_text: bool = False  # may hold commas, quotes or line breaks: always quoted
+    text: bool = False  # text (codes too, not numbers or dates): made inert if formula-like
 
 
 def export_columns(kind: RecordKind) -> list[Column]:
@@ -40,21 +44,21 @@ def export_columns(kind: RecordKind) -> list[Column]:
     """
     columns = [
         Column("id", "pk"),
-        Column("joint_operation", "operation__joint_operation__slug"),
-        Column("country", "country__code"),
+        Column("joint_operation", "operation__joint_operation__slug", text=True),
+        Column("country", "country__code", text=True),
         Column("occurred_on", "occurred_on"),
         Column("agency", Coalesce(NullIf("agency__acronym", Value("")), "agency__name"),
-               free_text=True),
+               free_text=True, text=True),
     ]
     for name in kind.entry_fields:
         if name in ("occurred_on", "agency"):
             continue
         field = kind.model._meta.get_field(name)
         if field.is_relation:
-            columns.append(Column(name, f"{name}__code"))
+            columns.append(Column(name, f"{name}__code", text=True))
         else:
-            text = isinstance(field, models.CharField | models.TextField) and not field.choices
-            columns.append(Column(name, name, free_text=text))
+            text = isinstance(field, models.CharField | models.TextField)
+            columns.append(Column(name, name, free_text=text and not field.choices, text=text))
     return columns
 
 
@@ -76,6 +80,8 @@ def csv_line(kind: RecordKind) -> Func:
     for column in export_columns(kind):
         value = F(column.value) if isinstance(column.value, str) else column.value
         text = Cast(value, TextField())
+        if column.text:
+            text = CsvInert(text)
         fields.append(Coalesce(_CsvQuoted(text) if column.free_text else text, Value("")))
     return Func(*fields, template="concat_ws(',', %(expressions)s)", output_field=TextField())
 
@@ -88,7 +94,7 @@ def export_lines(kind: RecordKind, queryset: QuerySet) -> QuerySet:
 def header(kind: RecordKind) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator=LINE_END).writerow(
-        [column.header for column in export_columns(kind)])
+        csv_row(column.header for column in export_columns(kind)))
     return buffer.getvalue()
 
 

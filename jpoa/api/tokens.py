@@ -14,7 +14,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from countries import access, services, two_factor
+from countries import access, lockout, services, two_factor
 from countries.models import AccessEvent
 
 from .base import ApiViewMixin
@@ -93,7 +93,7 @@ class TokenObtainView(ApiViewMixin, APIView):
             if getattr(django_request, "axes_locked_out", False):
                 # Answer in JSON here; the flag would make AxesMiddleware send its HTML page.
                 django_request.axes_locked_out = False
-                raise LockedOut()
+                raise LockedOut(lockout.lockout_message(django_request))
             raise InvalidCredentials()
         if two_factor.two_factor_required(user) or two_factor.has_any_device(user):
             raise TwoFactorTokenRefused()  # a password alone is one factor

@@ -115,28 +115,108 @@ def test_the_lockout_page_says_how_long_to_wait(client, settings):
 
 
 @pytest.mark.django_db
-def test_failures_lock_the_username_from_any_address(client, settings):
-    # given: the failures come from one address
+def test_failures_lock_the_username_only_at_the_address_they_came_from(client, settings):
+    # given: the failures come from one address (someone who knows the username)
     user = UserFactory()
     fail(client, user.username, settings.AXES_FAILURE_LIMIT, REMOTE_ADDR="10.0.0.1")
-    # when: the right password comes from another
-    response = log_in(client, user.username, PASSWORD, REMOTE_ADDR="10.0.0.2")
-    # then
-    assert_locked_out(response, client)
+    # when: the right password comes from that address
+    # then: the attacker's address is locked for that account
+    assert_locked_out(log_in(client, user.username, PASSWORD, REMOTE_ADDR="10.0.0.1"), client)
+    # when: it comes from the user's own
+    # then: the user is not
+    assert_logged_in(log_in(client, user.username, PASSWORD, REMOTE_ADDR="10.0.0.2"), client)
 
 
 @pytest.mark.django_db
-def test_failures_lock_the_address_for_every_username(client, settings):
-    # given: one address guesses a different username each time
-    victim = UserFactory()
-    for i in range(settings.AXES_FAILURE_LIMIT):
-        log_in(client, f"guess{i}", "wrong-password", REMOTE_ADDR="10.0.0.3")
-    # when
-    from_that_address = log_in(client, victim.username, PASSWORD, REMOTE_ADDR="10.0.0.3")
-    from_elsewhere = log_in(client, victim.username, PASSWORD, REMOTE_ADDR="10.0.0.4")
+def test_one_address_failing_does_not_lock_out_the_others_behind_it(client, settings):
+    # given: one person behind a station's NAT fails the limit, on their own account and others
+    colleague = UserFactory()
+    fail(client, "guess", settings.AXES_FAILURE_LIMIT, REMOTE_ADDR="10.0.0.5")
+    fail(client, UserFactory().username, settings.AXES_FAILURE_LIMIT, REMOTE_ADDR="10.0.0.5")
+    # when: a colleague logs in from the same address
+    response = log_in(client, colleague.username, PASSWORD, REMOTE_ADDR="10.0.0.5")
     # then
-    assert from_that_address.status_code == 429
-    assert_logged_in(from_elsewhere, client)
+    assert_logged_in(response, client)
+
+
+ADDRESS_LOCKED_TEXT = "Logins from your address temporarily blocked"
+
+
+@pytest.mark.django_db
+def test_failures_lock_the_address_for_every_username_at_the_higher_address_limit(client, settings):
+    # given: one address guesses a different username each time, one short of its limit
+    address_limit = settings.AXES_ADDRESS_FAILURE_LIMIT
+    assert address_limit > settings.AXES_FAILURE_LIMIT
+    victim = UserFactory()
+    for i in range(address_limit - 1):
+        assert log_in(client, f"guess{i}", "wrong-password", REMOTE_ADDR="10.0.0.3").status_code == 200
+    # then: a user behind that address still gets in
+    assert_logged_in(log_in(client, victim.username, PASSWORD, REMOTE_ADDR="10.0.0.3"), client)
+    client.logout()
+    # when: one more failure reaches the address limit
+    last = log_in(client, "guess-last", "wrong-password", REMOTE_ADDR="10.0.0.3")
+    from_that_address = log_in(client, victim.username, PASSWORD, REMOTE_ADDR="10.0.0.3")
+    # then: the address is blocked for everyone, and the page says it is the address
+    for response in (last, from_that_address):
+        assert response.status_code == 429
+        page = response.content.decode()
+        assert ADDRESS_LOCKED_TEXT in page and LOCKED_OUT_TEXT not in page
+    assert "_auth_user_id" not in client.session
+    # and from another address the same user still gets in
+    assert_logged_in(log_in(client, victim.username, PASSWORD, REMOTE_ADDR="10.0.0.4"), client)
+
+
+@pytest.mark.django_db
+def test_the_address_limit_is_read_from_settings(client, settings):
+    # given
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 3
+    user = UserFactory()
+    # when: three failures on three usernames
+    responses = [log_in(client, f"someone{i}", "wrong", REMOTE_ADDR="10.0.0.9") for i in range(3)]
+    # then
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert log_in(client, user.username, PASSWORD, REMOTE_ADDR="10.0.0.9").status_code == 429
+    # and after the cool-off the address is free again
+    move_attempts_back(settings.AXES_COOLOFF_TIME + dt.timedelta(minutes=1))
+    assert_logged_in(log_in(client, user.username, PASSWORD, REMOTE_ADDR="10.0.0.9"), client)
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_says_which_lock_applies(client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 4
+    user = UserFactory()
+    url = reverse("api:token-obtain")
+
+    def token(username, address):
+        return client.post(url, {"username": username, "password": "wrong", "name": "script"},
+                           content_type="application/json", REMOTE_ADDR=address)
+
+    # the account, at one address
+    answers = [token(user.username, "10.0.1.1") for _ in range(2)]
+    assert [a.status_code for a in answers] == [400, 403]
+    assert answers[-1].json()["error"]["code"] == "locked_out"
+    assert "this account is locked for now from your address" in answers[-1].json()["error"]["message"]
+    # the address, for every account
+    answers = [token(f"someone{i}", "10.0.1.2") for i in range(4)]
+    assert [a.status_code for a in answers] == [400, 400, 400, 403]
+    assert "blocked for now, for every account" in answers[-1].json()["error"]["message"]
+
+
+def test_an_address_limit_below_the_account_limit_stops_the_portal_at_start():
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import BASE_DIR
+
+    env = {**os.environ, "AXES_FAILURE_LIMIT": "5", "AXES_ADDRESS_FAILURE_LIMIT": "4",
+           "DATABASE_URL": "postgres://unused@127.0.0.1:1/none"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "AXES_ADDRESS_FAILURE_LIMIT (4) must be at least AXES_FAILURE_LIMIT (5)" in result.stderr
 
 
 @pytest.mark.django_db
