@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from countries.models import Country
+from jpoa.spreadsheets import csv_row, xlsx_cell, xlsx_row
 from operations.models import CountryReturn, JointOperation
 
 from . import disclosure, selectors, statement
@@ -354,10 +355,11 @@ class _Line:
 
 
 def csv_lines(data: Debrief) -> Iterator[str]:
-    """The CSV, line by line (for a streaming response)."""
+    """The CSV, line by line (for a streaming response); text that starts like a formula is
+    written inert (a country's or joint operation's name)."""
     writer = csv.writer(_Line())
     for row in csv_rows(data):
-        yield writer.writerow(row)
+        yield writer.writerow(csv_row(row))
 
 
 def write_csv(data: Debrief, stream, progress: Progress = _no_progress) -> None:
@@ -380,28 +382,22 @@ NUMBER_FORMAT = "#,##0"
 
 def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
 
     def header(sheet, *titles):
-        cells = []
-        for title in titles:
-            cell = WriteOnlyCell(sheet, value=str(title))
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cells.append(cell)
-        return cells
+        return xlsx_row(sheet, (str(title) for title in titles), font=bold,
+                        alignment=Alignment(wrap_text=True, vertical="top"))
 
     def number(sheet, value):
-        cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, int):
-            cell.number_format = NUMBER_FORMAT
-        else:
-            cell.alignment = Alignment(horizontal="right")
-        return cell
+            return xlsx_cell(sheet, value, number_format=NUMBER_FORMAT)
+        return xlsx_cell(sheet, value, alignment=Alignment(horizontal="right"))
+
+    def row(sheet, *values):  # every other cell: text never becomes a formula
+        return xlsx_row(sheet, values)
 
     # Summary: the statement, then the regional figures
     summary = book.create_sheet(str(_("Summary")))
@@ -410,19 +406,20 @@ def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None
     summary.column_dimensions["C"].width = 18
     summary.freeze_panes = "A2"
     summary.append(header(summary, data.joint_operation.name, data.classification))
-    summary.append([str(_("Generated")), data.generated_at.strftime("%Y-%m-%d %H:%M UTC")])
-    summary.append([str(_("Profile")), data.profile_label])
+    summary.append(row(summary, str(_("Generated")),
+                       data.generated_at.strftime("%Y-%m-%d %H:%M UTC")))
+    summary.append(row(summary, str(_("Profile")), data.profile_label))
     summary.append([])
-    summary.append([data.statement.intro])
+    summary.append(row(summary, data.statement.intro))
     for item in data.statement.items:
-        summary.append([f"– {item}"])
+        summary.append(row(summary, f"– {item}"))
     summary.append([])
     if data.shows_accepted:
         summary.append(header(summary, _("Figure"), _("All entered"), _("Returns accepted")))
     else:
         summary.append(header(summary, _("Figure"), _("All entered")))
     for metric, provisional, accepted in data.summary():
-        summary.append([str(metric.label), number(summary, provisional),
+        summary.append([*row(summary, str(metric.label)), number(summary, provisional),
                         *([number(summary, accepted)] if data.shows_accepted else [])])
     progress(20)
 
@@ -434,12 +431,13 @@ def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None
     sheet.append(header(sheet, _("Code"), _("Country"), *(m.label for m in data.metrics),
                         _("Return")))
     for country, figures, state in data.table():
-        sheet.append([country.code, country.name, *(number(sheet, v) for v in figures), state])
+        sheet.append([*row(sheet, country.code, country.name),
+                      *(number(sheet, v) for v in figures), *row(sheet, state)])
     sheet.append([*header(sheet, "", _("All countries")),
                   *(number(sheet, data.regional_printed(m)) for m in data.metrics)])
     if data.has_withheld:
         sheet.append([])
-        sheet.append(["*", str(WITHHELD_NOTE % {"n": data.threshold})])
+        sheet.append(row(sheet, "*", str(WITHHELD_NOTE % {"n": data.threshold})))
     progress(40)
 
     # One sheet per breakdown (restricted only)
@@ -452,10 +450,9 @@ def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None
         sheet.append(header(sheet, _("Figure"), _("Country"), *breakdown.labels, _("Total")))
         for metric, country, values, total in breakdown.rows:
             where = country.name if country else str(_("All countries"))
-            row = [str(metric.label), where, *(number(sheet, v) for v in values),
-                   number(sheet, total)]
-            sheet.append(row if country else [WriteOnlyCell(sheet, value=row[0]),
-                                              *header(sheet, where), *row[2:]])
+            figures = [*(number(sheet, v) for v in values), number(sheet, total)]
+            sheet.append([*row(sheet, str(metric.label)),
+                          *(row(sheet, where) if country else header(sheet, where)), *figures])
         progress(40 + 55 * (i + 1) // max(len(data.breakdowns), 1))
     book.save(stream)
     progress(100)
