@@ -10,6 +10,7 @@ WORKDIR /app
 
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home jpoa
 
+# Runtime dependencies only: test and development tools (requirements-dev.txt) stay out.
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

@@ -25,11 +25,13 @@ help:
 	@echo "make clean     remove .venv and caches (keeps var/)"
 	@echo "make clean-db  remove the embedded database in var/pgdata"
 
-# The virtualenv is rebuilt whenever requirements.txt changes.
+# The virtualenv (runtime plus the development and test tools of requirements-dev.txt) is
+# brought up to date whenever either requirements file changes; the Docker image installs only
+# requirements.txt.
 .venv venv: $(STAMP)
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
 # The quick start and the suite run with DEBUG on unless told otherwise (no SECRET_KEY needed).

@@ -24,18 +24,76 @@ def pytest_configure(config):
                             "verify a second factor (see two_factor_verified_logins)")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb,
+                    django_db_createdb):
+    """One migrated template and one demo template per run, cloned for this process (see
+    tests/databases.py) instead of pytest-django's migrating a database per xdist worker.
+    ``--reuse-db`` keeps them for the next run (``--create-db`` migrates afresh)."""
+    from tests import databases
+
+    workerinput = getattr(request.config, "workerinput", {})
+    with django_db_blocker.unblock():
+        databases.setup(worker_id=workerinput.get("workerid"),
+                        run_id=workerinput.get("testrunuid"),
+                        verbosity=request.config.option.verbose,
+                        keepdb=django_db_keepdb and not django_db_createdb)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            databases.teardown(drop_templates=not workerinput)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Before pytest-django opens a test's transaction (or connection): on the demo copy for a
+    test that uses the demo, else on the empty one. Caches hold demo ids, the same every test."""
+    if fixturedef.argname != "_django_db_helper":
+        return
+    from tests import databases
+
+    databases.use(databases.database_for(request.node))
+    if databases.on_demo_copy():
+        from django.core.cache import caches
+
+        for cache in caches.all():
+            cache.clear()
+
+
+def pytest_fixture_post_finalizer(fixturedef, request):
+    """After the test: back on the empty copy, which module fixtures of the next test expect."""
+    if fixturedef.argname == "_django_db_helper":
+        from tests import databases
+
+        if databases.names is not None:
+            databases.use(databases.names.empty)
+
+
+def _demo_in_place(request) -> bool:
+    """True on the demo copy; False for a transactional test, which loads the demo itself."""
+    from tests import databases
+
+    if databases.on_demo_copy():
+        return True
+    assert databases.transactional(request.node), (
+        "a test that uses the demo is not on the demo copy: see pytest_fixture_setup")
+    return False
+
+
 @pytest.fixture
-def world(db):
+def world(db, request):
     """The demo plus shares in both directions; see tests/world.py."""
     from tests.world import build_world
 
-    return build_world()
+    return build_world(load_demo=not _demo_in_place(request))
 
 
 @pytest.fixture
-def demo(db):
-    """The 2015 Joint Period of Action, loaded inside the test's transaction."""
-    demo_load()
+def demo(db, request):
+    """The 2015 Joint Period of Action: already in the demo copy the test runs on (inside the
+    test's transaction, rolled back after it); a transactional test loads (and commits) it."""
+    if not _demo_in_place(request):
+        demo_load()
 
 
 def database_url_for_subprocess() -> str:
@@ -191,11 +249,17 @@ def celery_worker_queue(transactional_db, monkeypatch):
 
 
 def pytest_sessionfinish(session):
-    """Under pytest-xdist each worker hands its case counts to the controller."""
+    """Under pytest-xdist each worker hands its case counts to the controller; the controller,
+    once the workers are done, drops the templates they were cloned from."""
     from tests.counters import CASES
 
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["cases"] = dict(CASES)
+    elif session.config.pluginmanager.has_plugin("dsession") and not session.config.getvalue(
+            "reuse_db"):
+        from tests import databases
+
+        databases.drop_templates_of()
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -19,7 +19,7 @@ CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
 
 def validate_compose(path: Path) -> subprocess.CompletedProcess[str]:
     if not CHECK_JSONSCHEMA.exists():
-        pytest.fail(f"{CHECK_JSONSCHEMA} not found: install requirements.txt into this venv")
+        pytest.fail(f"{CHECK_JSONSCHEMA} not found: install requirements-dev.txt into this venv")
     return subprocess.run(
         [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.compose-spec", str(path)],
         capture_output=True,

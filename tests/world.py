@@ -33,8 +33,10 @@ ROLE_USERNAMES = {
 }
 
 
-def build_world() -> World:
-    demo_load()
+def build_world(*, load_demo: bool = True) -> World:
+    """The shares on top of the demo (loaded here unless ``load_demo`` is false: it is there)."""
+    if load_demo:
+        demo_load()
     User = get_user_model()
     users = {role: User.objects.get(username=name) for role, name in ROLE_USERNAMES.items()}
     users["no_membership"] = User.objects.create_user("nobody", password="jpoa-demo-2015")

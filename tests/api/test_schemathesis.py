@@ -1,10 +1,11 @@
 """schemathesis against the live schema, in-process on the WSGI app, as officer.tha.
 
-Every operation of the schema gets at least EXAMPLES generated valid requests (and some
-invalid ones); every answer must be something other than a server error, with a status,
-content type and body that the schema documents. The operations are shared out between
-worker processes (one per core, see ``schemathesis_worker.py``), each loading the WSGI
-application itself, so that the run takes minutes rather than a quarter of an hour.
+Every operation of the schema gets at least EXAMPLES generated valid requests (100 in CI, 20
+by default elsewhere) and a tenth as many invalid ones; every answer must be something other
+than a server error, with a status, content type and body that the schema documents. The
+operations are shared out between worker processes (one per core, see
+``schemathesis_worker.py``), each loading the WSGI application itself, so that the run takes
+minutes rather than a quarter of an hour.
 """
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ from operations.demo import demo_load
 from reporting import rollups
 from tests.api.conftest import token_client
 from tests.api.schemathesis_worker import REPORT_PREFIX
-from tests.conftest import BASE_DIR, database_url_for_subprocess
+from tests.conftest import BASE_DIR, IN_CI, database_url_for_subprocess
 from tests.counters import CASES
 
-# Valid requests per operation, at least; SCHEMATHESIS_EXAMPLES=20 makes a quick local run.
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", 100))
+# Valid requests per operation, at least: CI's full budget of 100, or 20 for a quick local run
+# (`make test` outside CI); SCHEMATHESIS_EXAMPLES=100 gives a local run CI's budget.
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", 100 if IN_CI else 20))
 NEGATIVES = max(1, EXAMPLES // 10)  # invalid requests per operation
 WORKERS = max(2, min(4, os.cpu_count() or 2))
 TIMEOUT_SECONDS = 15 * 60
