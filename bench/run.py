@@ -34,7 +34,7 @@ def bench_database_url() -> tuple[str, object | None]:
         if not parts.path.lstrip("/").startswith(BENCH_DATABASE):
             parts = parts._replace(path=f"/{BENCH_DATABASE}")
         return urlunsplit(parts), None
-    from jpoa import embedded_db
+    from core import embedded_db
 
     pgdata = BASE_DIR / "var" / "pgdata"
     server = embedded_db.start(pgdata, database=BENCH_DATABASE)  # creates the database

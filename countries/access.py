@@ -487,7 +487,7 @@ def column_text(value, max_length: int | None) -> str:
 def log_access(request, kind: str, obj: Model | None = None, *, username: str = "") -> AccessEvent:
     """Append to the access log. Text from the request (a typed username of any length, the
     path) is cut to its column and stripped of NUL: a failed login is logged, never a 500."""
-    from jpoa.audit import client_ip
+    from core.audit import client_ip
 
     def fit(name: str, value) -> str:
         return column_text(value or "", AccessEvent._meta.get_field(name).max_length)

@@ -1,4 +1,4 @@
-"""The JPoA portal project: settings, URLs, Celery app and the embedded database."""
+"""The JPoA portal project: settings, URLs, the Celery app, WSGI and middleware."""
 from .celery import app as celery_app
 
 __all__ = ("celery_app",)

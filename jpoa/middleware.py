@@ -15,7 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from pghistory.middleware import HistoryMiddleware
 
-from jpoa.audit import client_ip
+from core.audit import client_ip
 
 
 class NoStoreMiddleware:
@@ -97,7 +97,7 @@ class OTPSessionMiddleware(OTPMiddleware):
 
 
 # Reachable before the second factor: logging in and out, the two-factor steps themselves,
-# the language switch and the health check. The API answers for itself (jpoa.api.authentication).
+# the language switch and the health check. The API answers for itself (api.authentication).
 TWO_FACTOR_OPEN_ROUTES = frozenset({
     "login", "logout", "two_factor_verify", "two_factor_setup", "set_language", "healthz",
     "admin:logout",
@@ -136,7 +136,7 @@ class TwoFactorMiddleware:
 
 class RowLevelSecurityMiddleware:
     """Tell PostgreSQL whose request this is (``jpoa.user_id``), so that the row-level security
-    policies of the outcome records (jpoa/rls.py) show the user only what
+    policies of the outcome records (core/rls.py) show the user only what
     ``countries.access.records_visible`` would. Active only when the portal serves as a
     restricted role (DATABASE_APP_ROLE); the tables' owner is not subject to the policies."""
 
@@ -148,7 +148,7 @@ class RowLevelSecurityMiddleware:
             return self.get_response(request)
         from django.db import DatabaseError, connection
 
-        from jpoa import rls
+        from core import rls
 
         user = rls.RequestUser(request)
         try:

@@ -45,9 +45,11 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "core",
     "countries",
     "operations",
     "reporting",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -99,11 +101,11 @@ if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 else:
-    from jpoa import embedded_db
+    from core import embedded_db
 
     DATABASES = {"default": embedded_db.database_settings(VAR_DIR / "pgdata")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Row-level security (jpoa/rls.py): the role the portal serves as (SET ROLE on every connection
+# Row-level security (core/rls.py): the role the portal serves as (SET ROLE on every connection
 # but `manage.py migrate`'s), e.g. jpoa_app; empty: it serves as the connecting user.
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="")
 
@@ -313,13 +315,13 @@ PG_BIN_DIR = env("PG_BIN_DIR", default="")
 REST_FRAMEWORK = {
     # A personal token (Authorization: Bearer ...) for scripts; the session for the browsable API.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "jpoa.api.authentication.ApiTokenAuthentication",
-        "jpoa.api.authentication.VerifiedSessionAuthentication",
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "jpoa.api.throttling.UserThrottle",
-        "jpoa.api.throttling.TokenThrottle",
+        "api.throttling.UserThrottle",
+        "api.throttling.TokenThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_THROTTLE_USER", default="5000/hour"),
@@ -337,12 +339,12 @@ REST_FRAMEWORK = {
     "UNICODE_JSON": False,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "jpoa.api.filters.StableOrderingFilter",
+        "api.filters.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "jpoa.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "jpoa.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "jpoa.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
 }
 # A POST retried with the same Idempotency-Key within this many hours replays its response.
 API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)

@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from countries import token_views, two_factor_views
+from api import views as token_views
+from core.views import healthz
+from countries import two_factor_views
 from countries import views as countries_views
-from jpoa.views import healthz
 from reporting import views as reporting_views
 
 admin.site.site_header = "JPoA portal administration"
@@ -32,12 +33,12 @@ urlpatterns = [
     path("accounts/api-tokens/", token_views.api_tokens, name="api_tokens"),
     path("accounts/api-tokens/<int:pk>/revoke/", token_views.api_token_revoke,
          name="api_token_revoke"),
-    path("api/v1/", include("jpoa.api.urls")),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 
 # Under /api/ a missing page or a crash answers in the API's JSON error shape; elsewhere,
 # Django's own pages (templates/404.html) as before.
-handler404 = "jpoa.api.errors.page_not_found"
-handler500 = "jpoa.api.errors.server_error"
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"

@@ -30,9 +30,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.spreadsheets import csv_row, starts_like_formula, xlsx_row
 from countries import access
 from countries.models import Country
-from jpoa.spreadsheets import csv_row, starts_like_formula, xlsx_row
 
 from . import services
 from .forms import RecordForm, record_form_class
@@ -157,7 +157,7 @@ def import_template_csv(*, kind: RecordKind) -> bytes:
 def import_template_xlsx(*, kind: RecordKind, user, joint_operation: JointOperation) -> bytes:
     """A Records sheet with the header row (and drop-down lists), and a Help sheet.
 
-    Every cell goes through ``jpoa.spreadsheets.xlsx_row``: an agency's or a country's name
+    Every cell goes through ``core.spreadsheets.xlsx_row``: an agency's or a country's name
     that starts like a formula is written as inert text."""
     columns = import_columns(kind=kind, user=user, joint_operation=joint_operation)
     workbook = openpyxl.Workbook()

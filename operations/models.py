@@ -16,9 +16,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
+from core.audit import audited
+from core.spreadsheets import starts_like_formula
 from countries.models import Agency, Country
-from jpoa.audit import audited
-from jpoa.spreadsheets import starts_like_formula
 
 from .fields import ChoiceArrayField
 
@@ -177,7 +177,7 @@ class JointOperation(models.Model):
         except ValidationError as error:
             errors.update(error.error_dict)
         # A protective marking never starts like a formula; every spreadsheet writer makes such
-        # text inert anyway (jpoa.spreadsheets), this refuses it where it is typed.
+        # text inert anyway (core.spreadsheets), this refuses it where it is typed.
         if starts_like_formula(self.classification or ""):
             errors["classification"] = [_(
                 "A classification cannot start with =, +, -, @, a tab or a line break: "

@@ -4,7 +4,7 @@ country, streamed from a server-side cursor in constant memory.
 PostgreSQL writes each CSV line (one text value per row) and Python only joins them: building
 a Python date, int and str per field and formatting them with ``csv.writer`` cost more than
 the query itself, and halved the throughput (see docs/benchmarks.md). Text cells that a
-spreadsheet would run as a formula are made inert in the same SQL (``jpoa.spreadsheets``).
+spreadsheet would run as a formula are made inert in the same SQL (``core.spreadsheets``).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.db.models import F, Func, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, NullIf
 
-from jpoa.spreadsheets import CsvInert, csv_row
+from core.spreadsheets import CsvInert, csv_row
 
 from .records import RecordKind
 

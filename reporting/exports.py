@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.spreadsheets import csv_row, xlsx_cell, xlsx_row
 from countries.models import Country
-from jpoa.spreadsheets import csv_row, xlsx_cell, xlsx_row
 from operations.models import CountryReturn, JointOperation
 
 from . import disclosure, selectors, statement

@@ -19,7 +19,7 @@ from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from jpoa import rls
+from core import rls
 
 from .dashboard import bump_dashboard_version
 from .metrics import METRICS, TOTAL, Dimension, Metric

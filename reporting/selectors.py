@@ -10,10 +10,10 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from core import rls
 from countries import access
 from countries.models import Agency, Country
 from countries.selectors import usernames
-from jpoa import rls
 from operations.models import CountryReturn, CountryReturnEvent, JointOperation, Operation
 from operations.records import KINDS, RecordKind
 

@@ -19,7 +19,7 @@ import psycopg2
 import pytest
 from psycopg2 import sql
 
-from jpoa import backups, embedded_db
+from core import backups, embedded_db
 from tests.counters import CASES
 
 # The marker makes pytest-django create the test database, which `loaded` copies; the tests

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.cache import get_max_age
 
-from countries import services
+from api import services
 from operations.records import KINDS
 from tests import test_permission_matrix as matrix
 from tests.counters import CASES

@@ -8,7 +8,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from jpoa import embedded_db
+from core import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,7 @@ def test_starts_from_nothing_and_restarts_on_existing_data(pgdata):
 
 
 def test_server_stops_when_the_process_that_started_it_exits(pgdata):
-    script = "import sys; from pathlib import Path; from jpoa import embedded_db; " \
+    script = "import sys; from pathlib import Path; from core import embedded_db; " \
              "s = embedded_db.start(Path(sys.argv[1])); print(s.get_pid())"
     result = subprocess.run([sys.executable, "-c", script, str(pgdata)], cwd=BASE_DIR,
                             capture_output=True, text=True, timeout=120, check=True)
@@ -63,7 +63,7 @@ def test_server_stops_when_the_process_that_started_it_exits(pgdata):
 
 def test_a_killed_process_does_not_keep_the_server_alive(pgdata):
     # given a process attached to the server that dies without detaching
-    script = "import sys, time; from pathlib import Path; from jpoa import embedded_db; " \
+    script = "import sys, time; from pathlib import Path; from core import embedded_db; " \
              "embedded_db.start(Path(sys.argv[1])); print('ready', flush=True); time.sleep(600)"
     child = subprocess.Popen([sys.executable, "-c", script, str(pgdata)], cwd=BASE_DIR,
                              stdout=subprocess.PIPE, text=True)
@@ -73,7 +73,7 @@ def test_a_killed_process_does_not_keep_the_server_alive(pgdata):
     child.wait()
 
     # when the stop command runs (as `make run` does on exit)
-    subprocess.run([sys.executable, "-m", "jpoa.embedded_db", "stop", str(pgdata)], cwd=BASE_DIR,
+    subprocess.run([sys.executable, "-m", "core.embedded_db", "stop", str(pgdata)], cwd=BASE_DIR,
                    check=True, timeout=120)
 
     # then the server is gone

@@ -975,7 +975,7 @@ def _api_tokens_page(world):
 
 
 def _api_token_revoke(world):
-    from countries.services import api_token_create
+    from api.services import api_token_create
 
     token, _secret = api_token_create(user=world.users["officer"], name="matrix")
     url = reverse("api_token_revoke", args=[token.pk])

@@ -1,4 +1,4 @@
-"""Row-level security on the outcome records (jpoa/rls.py, operations 0010): the second wall.
+"""Row-level security on the outcome records (core/rls.py, operations 0010): the second wall.
 
 Each layer is tested on its own: ``records_visible`` as the tables' owner (whom the policies do
 not restrict), and a plain query with no access filter as the restricted role ``jpoa_app`` —
@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.test import override_settings
 from django.urls import reverse
 
+from api.services import api_token_create
+from core import rls
 from countries import access
 from countries.models import Agency, Country, Membership, Role
-from countries.services import api_token_create
-from jpoa import rls
 from operations import cooperation
 from operations import models as om
 from operations.records import KINDS

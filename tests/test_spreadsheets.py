@@ -1,4 +1,4 @@
-"""The one helper every spreadsheet writer uses (jpoa/spreadsheets.py): formula-like text made
+"""The one helper every spreadsheet writer uses (core/spreadsheets.py): formula-like text made
 inert, in Python and in PostgreSQL alike; numbers, dates and other text left as they are."""
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.db import connection
 from django.db.models import Value
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheets import CsvInert, csv_cell, csv_row, xlsx_cell, xlsx_row
 from countries.models import Country
-from jpoa.spreadsheets import CsvInert, csv_cell, csv_row, xlsx_cell, xlsx_row
 
 PAYLOADS = ('=HYPERLINK("http://x.example/","x")', "+1+1", "-1+1", "@SUM(1+1)",
             "=cmd|' /C calc'!A0", "\tleading tab", "\rleading carriage return", "-", "=")

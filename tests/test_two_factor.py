@@ -16,9 +16,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
+from api.services import api_token_create
 from countries import two_factor
 from countries.models import AccessEvent
-from countries.services import api_token_create
 
 pytestmark = pytest.mark.two_factor_unverified
 

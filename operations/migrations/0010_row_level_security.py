@@ -1,4 +1,4 @@
-"""Row-level security on the outcome record tables (issue 10, item 3; see jpoa/rls.py).
+"""Row-level security on the outcome record tables (issue 10, item 3; see core/rls.py).
 
 The policies mirror ``countries.access.records_visible``: a row is visible when the user named by
 the setting ``jpoa.user_id`` is an active superuser, or holds an active officer or focal point
@@ -18,7 +18,7 @@ import logging
 from django.conf import settings
 from django.db import migrations
 
-logger = logging.getLogger("jpoa.rls")
+logger = logging.getLogger("core.rls")
 
 APP_ROLE = "jpoa_app"
 

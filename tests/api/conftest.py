@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from countries.services import api_token_create
+from api.services import api_token_create
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from countries.models import Agency, IdempotencyKey
+from api.models import IdempotencyKey
+from countries.models import Agency
 from operations import models as om
 from operations.demo import demo_load
 from tests.api.conftest import token_client

@@ -109,7 +109,7 @@ def test_a_returns_state_changes_only_through_its_transitions(api):
 def test_a_token_cannot_be_pointed_at_another_user(api):
     # The token exchange takes a name only; the user is whoever's password it was.
     client = api("officer.tha")
-    from countries.models import ApiToken
+    from api.models import ApiToken
 
     response = client.post(reverse("api:token-obtain"), {
         "username": "officer.tha", "password": "jpoa-demo-2015", "name": "script",

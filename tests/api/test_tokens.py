@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from countries.models import AccessEvent, ApiToken, ApiTokenEvent
-from countries.services import api_token_create
+from api.models import ApiToken, ApiTokenEvent
+from api.services import api_token_create
+from countries.models import AccessEvent
 
 PAGE = reverse("api_tokens")
 RECORDS = reverse("api:arrests-list")

@@ -14,8 +14,8 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api.tokens import TokenRequestSerializer
 from countries.models import AccessEvent
-from jpoa.api.tokens import TokenRequestSerializer
 from tests.factories import UserFactory
 from tests.fuzz.harness import FUZZ, count_case
 

@@ -21,9 +21,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.utils import encoders
 
-from countries.models import IdempotencyKey
-
 from .errors import Conflict, IdempotencyKeyReused
+from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -23,7 +23,7 @@ def _database_ok() -> bool:
 def _broker_ok() -> bool:
     if not settings.CELERY_BROKER_URL:
         return True  # tasks run in-process: there is no broker to reach
-    from jpoa.celery import app
+    from celery import current_app as app  # the project's (jpoa/celery.py), set when Django starts
 
     try:
         with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:

@@ -14,9 +14,10 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from countries import access, lockout, services, two_factor
+from countries import access, lockout, two_factor
 from countries.models import AccessEvent
 
+from . import services
 from .base import ApiViewMixin
 from .errors import ApiError
 from .throttling import CredentialsThrottle

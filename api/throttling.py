@@ -8,7 +8,7 @@ from __future__ import annotations
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from countries.models import ApiToken
+from .models import ApiToken
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):

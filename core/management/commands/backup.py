@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
-from jpoa import backups
+from core import backups
 
 
 class Command(BaseCommand):

@@ -95,9 +95,9 @@ def database_settings(pgdata: Path, *, database: str = DEFAULT_DATABASE) -> dict
 
 
 if __name__ == "__main__":
-    # `python -m jpoa.embedded_db stop [PGDATA]`: what `make run` calls when the server exits.
+    # `python -m core.embedded_db stop [PGDATA]`: what `make run` calls when the server exits.
     if sys.argv[1:2] != ["stop"]:
-        sys.exit("usage: python -m jpoa.embedded_db stop [PGDATA]")
+        sys.exit("usage: python -m core.embedded_db stop [PGDATA]")
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).resolve().parent.parent / "var" / "pgdata"
     stopped = stop_if_unused(target)
     print(f"embedded PostgreSQL in {target}: {'stopped' if stopped else 'still in use, left running'}")

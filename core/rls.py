@@ -12,8 +12,8 @@ serves as a restricted role when ``DATABASE_APP_ROLE`` is set: every new connect
 Whole-database work that is not done for one user (the roll-up and its check) reads every
 country's records inside ``all_records()``, a transaction-local setting.
 
-Every process imports this module while Django starts (reporting's app config loads its tasks,
-which use it), so the signal handlers below are connected before the first connection is made.
+Every process imports this module while Django starts (core's app config imports it), so the
+signal handlers below are connected before the first connection is made.
 """
 from __future__ import annotations
 

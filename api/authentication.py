@@ -6,7 +6,7 @@ from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from countries import services
+from . import services
 
 KEYWORD = "Bearer"
 
@@ -66,7 +66,7 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "jpoa.api.authentication.ApiTokenAuthentication"
+    target_class = "api.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
@@ -79,4 +79,4 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 class VerifiedSessionScheme(SessionScheme):
     """The portal session in the schema: the same cookie as DRF's SessionAuthentication."""
 
-    target_class = "jpoa.api.authentication.VerifiedSessionAuthentication"
+    target_class = "api.authentication.VerifiedSessionAuthentication"

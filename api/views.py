@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, services
+from countries import access
+
+from . import services
 from .models import ApiToken
 
 
@@ -29,7 +31,7 @@ def _is_htmx(request) -> bool:
 def _render(request, form, *, new_token=None, secret="", status=200):
     tokens = access.tokens_visible(request.user, ApiToken.objects.all()).order_by(
         F("revoked_at").asc(nulls_first=True), "-created_at", "-pk")  # active ones first
-    template = "countries/_api_token_region.html" if _is_htmx(request) else "countries/api_tokens.html"
+    template = "api/_api_token_region.html" if _is_htmx(request) else "api/api_tokens.html"
     return render(request, template, {
         "form": form, "tokens": list(tokens), "new_token": new_token, "secret": secret,
     }, status=status)
