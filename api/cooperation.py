@@ -1,9 +1,9 @@
 """Cross-border cooperation: networks, joint investigations (members, notes) and the enquiries
 other countries addressed to yours.
 
-The same rules as the pages (``operations.cooperation_views``): what a caller sees comes from
+The same rules as the pages (``cooperation.views``): what a caller sees comes from
 ``countries.access`` (an investigation their country is not a member of, nor invited to, is
-404, like a missing one); every change goes through ``operations.cooperation`` (a focal point
+404, like a missing one); every change goes through ``cooperation.services`` (a focal point
 speaks for the country; accepting grants the country access, leaving revokes it at once). A
 change the caller may see but not make is 403 with the service's reason; an invitation
 answered twice, or a leave by a non-member, is 409 ``wrong_state``.
@@ -27,17 +27,10 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cooperation import services as cooperation
+from cooperation.models import InvestigationMember, InvestigationNote, JointInvestigation, Network
 from countries import access
-from operations import cooperation
-from operations.models import (
-    CrimeType,
-    EnquiryRecord,
-    InvestigationMember,
-    InvestigationNote,
-    JointInvestigation,
-    Network,
-    Sector,
-)
+from operations.models import CrimeType, EnquiryRecord, Sector
 from operations.records import KINDS_BY_MODEL
 from operations.services import RecordConflict
 

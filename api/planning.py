@@ -1,10 +1,10 @@
 """Planning the next joint initiative: planning meetings, and the nominations of networks and
 partner countries made there, answered by the partners and turned into joint investigations.
 
-The same rules as the pages (``operations.planning_views``): what a caller sees comes from
+The same rules as the pages (``cooperation.planning_views``): what a caller sees comes from
 ``countries.access`` (every member reads the meetings; a nomination is seen by the nominating
 country, its partners and those who follow every country, and 404 for the others); every change
-goes through ``operations.planning`` (the secretariat sets up meetings and converts, a focal
+goes through ``cooperation.planning`` (the secretariat sets up meetings and converts, a focal
 point nominates for their country and answers for a partner country). A nomination's network is
 named only to those who see the network, and the investigation it became only to those who see
 that. A change the caller may see but not make is 403 with the reason.
@@ -24,16 +24,16 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from countries import access
-from operations import planning
-from operations.models import (
+from cooperation import planning
+from cooperation.models import (
     JointInvestigation,
-    JointOperation,
     Network,
     Nomination,
     NominationPartner,
     PlanningMeeting,
 )
+from countries import access
+from operations.models import JointOperation
 
 from . import filters
 from .base import ApiViewMixin

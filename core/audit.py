@@ -12,15 +12,19 @@ import pghistory
 from celery.signals import task_postrun, task_prerun
 
 
-def audited(*, exclude: list[str] | None = None):
+def audited(*, exclude: list[str] | None = None, table: str | None = None):
     """The class decorator that tracks a model's inserts, updates and deletes.
 
     ``exclude`` leaves columns out of the (append-only) events: data that must be erasable.
+    ``table`` names the event table, for a model moved from another app that keeps its tables.
     """
+    options = {}
+    if exclude:
+        options["exclude"] = exclude
+    if table:
+        options["meta"] = {"db_table": table}
     return pghistory.track(
-        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-        **({"exclude": exclude} if exclude else {}),
-    )
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **options)
 
 
 def client_ip(request) -> str | None:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "core",
     "countries",
     "operations",
+    "cooperation",
     "reporting",
     "api",
 ]

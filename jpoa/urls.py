@@ -15,6 +15,7 @@ admin.site.site_title = "JPoA portal"
 urlpatterns = [
     path("", reporting_views.home, name="home"),
     path("", include("operations.urls")),
+    path("", include("cooperation.urls")),
     path("", include("reporting.urls")),
     path("audit/", countries_views.audit_log, name="audit_log"),
     path("healthz", healthz, name="healthz"),

@@ -12,11 +12,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from countries.models import Agency, Country, FocalPoint, Membership, Role
 
 from . import models as om
+
+# Sent once the operations part of the demo is in: other apps add theirs (and return a
+# Counter of what they created).
+demo_loaded = Signal()
 
 DEMO_PASSWORD = "jpoa-demo-2015"
 JOINT_OPERATION_SLUG = "jpoa-2015"
@@ -406,8 +411,12 @@ def demo_load() -> dict[str, int]:
         )
         created["country returns"] += new
 
-    created.update(_load_debrief(joint_operation, countries, users))
     created.update(_load_planning(countries, agencies, users))
+    # The other apps' parts of the demo (cooperation's networks and planning, reporting's
+    # debrief workshop), each a Counter of what it created.
+    for _receiver, part in demo_loaded.send(sender=None, joint_operation=joint_operation,
+                                             countries=countries, agencies=agencies, users=users):
+        created.update(part)
     return dict(created)
 
 
@@ -425,31 +434,6 @@ NEXT_SLUG = "jpoa-2016"
 NEXT_PARTICIPANTS = {"AUS": "agreed", "MYS": "agreed", "MDV": "agreed", "NZL": "agreed",
                      "PHL": "agreed", "LKA": "agreed", "THA": "agreed", "INTERPOL": "agreed",
                      "IDN": "invited"}
-# name, registered by, active in, given to, crime type, sectors, modus operandi
-NETWORKS = [
-    ("Andaman Sea crew brokers", "THA", ["THA", "MYS", "IDN"], ["MYS", "IDN"], "trafficking",
-     ["fishing"], "Brokers recruit fishing crews with false contracts; documents are held and "
-     "wages withheld at sea."),
-    ("Southern corridor boat organisers", "IDN", ["IDN", "MYS", "AUS"], ["AUS"], "smuggling",
-     [], "Organisers collect passengers in transit hubs and buy unseaworthy boats for the "
-     "crossing."),
-    ("Live-streaming exploitation ring", "PHL", ["PHL", "AUS"], [], "trafficking",
-     ["online_child_exploitation"], "Paid live streams arranged through social media; "
-     "payments through remittance agents."),
-    ("Domestic worker placement agency", "LKA", ["LKA", "MDV", "MYS"], ["MDV"], "trafficking",
-     ["domestic_work"], "Placement fees turned into debts; passports kept by the employer."),
-]
-# network, nominating country, title, {partner: answer}
-NOMINATIONS = [
-    ("Andaman Sea crew brokers", "THA", "Fishing crews recruited with false contracts",
-     {"MYS": "accepted", "IDN": "pending"}),
-    ("Live-streaming exploitation ring", "PHL", "Live-streaming ring: payments and viewers",
-     {"AUS": "pending"}),
-    ("Domestic worker placement agency", "LKA", "Placement agency debts and passports",
-     {"MDV": "declined"}),
-]
-
-
 def _load_planning(countries, agencies, users) -> Counter[str]:
     created: Counter[str] = Counter()
     joint, new = om.JointOperation.objects.get_or_create(
@@ -471,83 +455,4 @@ def _load_planning(countries, agencies, users) -> Counter[str]:
                       "full_name": f"National focal point ({served_from.year}), "
                                    f"{countries[code].name}",
                       "email": f"focal{served_from.year}.{code.lower()}@demo.jpoa.invalid"})[1]
-    networks = {}
-    for name, code, active, given, crime, sectors, modus in NETWORKS:
-        network, new = om.Network.objects.get_or_create(
-            name=name, registered_by=countries[code], defaults={
-                "crime_types": [crime], "sectors": sectors, "modus_operandi": modus,
-                "created_by": users[f"focal.{code.lower()}"]})
-        if new:
-            network.countries_active.set([countries[c] for c in active])
-            network.shared_with.set([countries[c] for c in given])
-        networks[name] = network
-        created["networks"] += new
-    # Thailand's intelligence and one suspect record are about the crew brokers.
-    brokers = networks["Andaman Sea crew brokers"]
-    for model in (om.IntelligenceReport, om.SuspectRecord):
-        first = model.objects.filter(country=countries["THA"]).order_by("pk").first()
-        if first is not None and first.network_id is None and not model.objects.filter(
-                network=brokers).exists():
-            model.objects.filter(pk=first.pk).update(network=brokers)
-            created["records linked to networks"] += 1
-    meeting, new = om.PlanningMeeting.objects.get_or_create(
-        joint_operation=joint, name="Working Group planning meeting, May 2016",
-        defaults={"held_on": dt.date(2016, 5, 18), "place": "Bangkok, Thailand",
-                  "created_by": users["secretariat"]})
-    created["planning meetings"] += new
-    for network_name, code, title, answers in NOMINATIONS:
-        nomination, new = om.Nomination.objects.get_or_create(
-            meeting=meeting, network=networks[network_name], defaults={
-                "proposing_country": countries[code], "title": title,
-                "nominated_by": users[f"focal.{code.lower()}"]})
-        created["nominations"] += new
-        for partner, answer in answers.items():
-            answered = answer != "pending"
-            created["nomination partners"] += om.NominationPartner.objects.get_or_create(
-                nomination=nomination, country=countries[partner], defaults={
-                    "answer": answer,
-                    "answered_at": timezone.now() if answered else None,
-                    "answered_by": users[f"focal.{partner.lower()}"] if answered else None})[1]
-    return created
-
-
-# Paragraph 17: "The last session summarised the recommendations that emerged from the debrief
-# workshop". Owners, due dates and statuses are illustrative.
-RECOMMENDATIONS_2015 = [
-    ("strengthening cross border cooperation among law enforcement", "Co-chairs"),
-    ("ensuring more tightly focused operational activities", "Co-chairs"),
-    ("identifying specific networks / syndicates for investigation", "Participating countries"),
-    ("establishing bilateral or multilateral cross border investigations",
-     "Participating countries"),
-    ("strengthening engagement with INTERPOL", "INTERPOL and participating countries"),
-    ("continuing involvement of identified focal points to ensure consistency within the Group",
-     "Secretariat"),
-]
-
-
-def _load_debrief(joint_operation, countries, users) -> Counter[str]:
-    """The 2015 debrief workshop (paragraphs 4-6) and its recommendations (paragraph 17)."""
-    created: Counter[str] = Counter()
-    workshop, new = om.DebriefWorkshop.objects.get_or_create(
-        joint_operation=joint_operation,
-        defaults={"held_on": dt.date(2015, 11, 25), "place": "Bangkok, Thailand",
-                  "co_chairs": "Kapila Waidyaratne, Additional Solicitor General, Sri Lankan "
-                               "Attorney General's Department\nSteve Stuart, General Manager, "
-                               "Compliance, Risk and Intelligence Services, Immigration New Zealand"})
-    created["debrief workshops"] += new
-    for number, (text, owner) in enumerate(RECOMMENDATIONS_2015, start=1):
-        _, new = om.Recommendation.objects.get_or_create(
-            workshop=workshop, number=number,
-            defaults={"text": text, "owner": owner, "due_on": dt.date(2016, 5, 31)})
-        created["recommendations"] += new
-    _, new = om.Lesson.objects.get_or_create(
-        workshop=workshop, country=countries["THA"],
-        defaults={
-            "worked_well": "Inter-agency mechanisms were tested and held.",
-            "did_not_work_well": "Cross-border cooperation among law enforcement agencies was "
-                                 "too thin for highly mobile networks.",
-            "do_differently": "Identify networks in advance and agree joint investigations with "
-                              "partner countries.",
-            "updated_by": users["focal.tha"]})
-    created["lessons"] += new
     return created

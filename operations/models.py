@@ -8,7 +8,6 @@ import pycountry
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -342,7 +341,8 @@ class OutcomeRecord(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # A record attributed to a joint investigation is read by every member country.
     joint_investigation = models.ForeignKey(
-        "JointInvestigation", verbose_name=_("joint investigation"), on_delete=models.SET_NULL,
+        "cooperation.JointInvestigation", verbose_name=_("joint investigation"),
+        on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
 
@@ -420,7 +420,8 @@ class SuspectRecord(OutcomeRecord):
     sector = models.CharField(_("sector"), max_length=32, choices=Sector, blank=True)
     # Optional: the network this record is about (only one the entering country may see).
     network = models.ForeignKey(
-        "Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True, blank=True,
+        "cooperation.Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True,
+        blank=True,
         related_name="suspect_records",
     )
 
@@ -469,7 +470,8 @@ class InvestigationRecord(OutcomeRecord):
     sector = models.CharField(_("sector"), max_length=32, choices=Sector, blank=True)
     # Optional: the network this record is about (only one the entering country may see).
     network = models.ForeignKey(
-        "Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True, blank=True,
+        "cooperation.Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True,
+        blank=True,
         related_name="investigation_records",
     )
 
@@ -596,7 +598,8 @@ class IntelligenceReport(OutcomeRecord):
     grading = models.CharField(_("grading"), max_length=16, choices=Grading, default=Grading.UNKNOWN)
     # Optional: the network this record is about (only one the entering country may see).
     network = models.ForeignKey(
-        "Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True, blank=True,
+        "cooperation.Network", verbose_name=_("network"), on_delete=models.SET_NULL, null=True,
+        blank=True,
         related_name="intelligence_reports",
     )
 
@@ -821,356 +824,3 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.kind}, {self.get_state_display()})"
-
-
-# ---------------------------------------------------------------------------------------------
-# Cross-border cooperation (statement paragraphs 11-14): networks and joint investigations
-# ---------------------------------------------------------------------------------------------
-
-
-@audited()
-class Network(models.Model):
-    """A people-smuggling or trafficking network (syndicate) a country has identified.
-
-    Seen by the country that registered it, the countries it was given to, and the members of a
-    joint investigation into it. Never names of people: modus operandi and reach only.
-    """
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        DISRUPTED = "disrupted", _("Disrupted")
-        DISMANTLED = "dismantled", _("Dismantled")
-        UNKNOWN = "unknown", _("Unknown")
-
-    name = models.CharField(_("name"), max_length=200)
-    aliases = ArrayField(models.CharField(max_length=200), verbose_name=_("also known as"),
-                         default=list, blank=True)
-    countries_active = models.ManyToManyField(Country, verbose_name=_("active in"),
-                                              related_name="+", blank=True)
-    crime_types = ChoiceArrayField(models.CharField(max_length=16, choices=CrimeType),
-                                   verbose_name=_("crime types"), default=list)
-    sectors = ChoiceArrayField(models.CharField(max_length=32, choices=Sector),
-                               verbose_name=_("sectors"), default=list, blank=True)
-    modus_operandi = models.TextField(_("modus operandi"), blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
-    registered_by = models.ForeignKey(Country, verbose_name=_("registered by"),
-                                      on_delete=models.PROTECT, related_name="+")
-    shared_with = models.ManyToManyField(Country, verbose_name=_("given to"), related_name="+",
-                                         blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["name", "pk"]
-        verbose_name = _("network")
-        verbose_name_plural = _("networks")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@audited()
-class JointInvestigation(models.Model):
-    """Two or more countries investigating one network over a period (paragraph 13).
-
-    The lead country proposes and invites; each invited country accepts or declines through its
-    focal point. Accepted members' country groups hold guardian's view permission on the
-    investigation: that grant is what shares its notes and the records attributed to it.
-    """
-
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        ACTIVE = "active", _("Under way")
-        CLOSED = "closed", _("Closed")
-
-    title = models.CharField(_("title"), max_length=200)
-    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.PROTECT,
-                                related_name="investigations")
-    lead_country = models.ForeignKey(Country, verbose_name=_("lead country"),
-                                     on_delete=models.PROTECT, related_name="+")
-    joint_operation = models.ForeignKey(JointOperation, verbose_name=_("joint operation"),
-                                        on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="+")
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    status = models.CharField(_("status"), max_length=16, choices=Status,
-                              default=Status.PROPOSED)
-    purpose = models.TextField(_("purpose"), blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-starts_on", "-pk"]
-        verbose_name = _("joint investigation")
-        verbose_name_plural = _("joint investigations")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")),
-                name="joint_investigation_period_ordered",
-                violation_error_message=PERIOD_ORDER,
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def clean(self):
-        check_period(self.starts_on, self.ends_on)
-
-
-@audited()
-class InvestigationMember(models.Model):
-    """A country's place in a joint investigation: invited, then accepted or declined; left."""
-
-    class State(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        ACCEPTED = "accepted", _("Member")
-        DECLINED = "declined", _("Declined")
-        LEFT = "left", _("Left")
-
-    investigation = models.ForeignKey(JointInvestigation, on_delete=models.CASCADE,
-                                      related_name="members")
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
-                                related_name="+")
-    state = models.CharField(_("state"), max_length=16, choices=State, default=State.INVITED)
-    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
-
-    class Meta:
-        ordering = ["investigation", "country__name"]
-        verbose_name = _("member country")
-        verbose_name_plural = _("member countries")
-        constraints = [
-            models.UniqueConstraint(fields=["investigation", "country"],
-                                    name="investigation_member_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.country} · {self.get_state_display()}"
-
-
-@audited()
-class InvestigationNote(models.Model):
-    """A note in a joint investigation, read by every member country."""
-
-    investigation = models.ForeignKey(JointInvestigation, on_delete=models.CASCADE,
-                                      related_name="notes")
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
-                                related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="+")
-    text = models.TextField(_("note"))
-    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("investigation note")
-        verbose_name_plural = _("investigation notes")
-
-    def __str__(self) -> str:
-        return f"note #{self.pk}"
-
-
-class JointInvestigationGroupObjectPermission(GroupObjectPermissionBase):
-    """Member countries' grants on an investigation (direct foreign key: one row per member)."""
-
-    content_object = models.ForeignKey(JointInvestigation, on_delete=models.CASCADE)
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        abstract = False
-
-
-# ---------------------------------------------------------------------------------------------
-# The debrief workshop: lessons in the statement's structure, recommendations tracked to done
-# ---------------------------------------------------------------------------------------------
-
-
-@audited()
-class DebriefWorkshop(models.Model):
-    """The debrief after a joint operation (2015: Bangkok, 25 November). Who attended is each
-    participation's ``attended_debrief``."""
-
-    joint_operation = models.OneToOneField(JointOperation, on_delete=models.PROTECT,
-                                           related_name="workshop")
-    held_on = models.DateField(_("held on"))
-    place = models.CharField(_("place"), max_length=200)
-    co_chairs = models.TextField(_("co-chairs"), blank=True,
-                                 help_text=_("Names and titles, one per line."))
-
-    class Meta:
-        verbose_name = _("debrief workshop")
-        verbose_name_plural = _("debrief workshops")
-
-    def __str__(self) -> str:
-        return f"{self.joint_operation} debrief"
-
-
-@audited()
-class Lesson(models.Model):
-    """One country's lessons, in the statement's structure (paragraph 5)."""
-
-    workshop = models.ForeignKey(DebriefWorkshop, on_delete=models.CASCADE, related_name="lessons")
-    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
-                                related_name="+")
-    outcomes = models.TextField(_("what outcomes were achieved"), blank=True)
-    worked_well = models.TextField(_("what worked well"), blank=True)
-    did_not_work_well = models.TextField(_("what did not work well"), blank=True)
-    do_differently = models.TextField(_("what should be done differently"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        ordering = ["country__name"]
-        verbose_name = _("lessons")
-        verbose_name_plural = _("lessons")
-        constraints = [models.UniqueConstraint(fields=["workshop", "country"],
-                                               name="lessons_once_per_country")]
-
-    def __str__(self) -> str:
-        return f"lessons of {self.country}"
-
-
-@audited()
-class Recommendation(models.Model):
-    """A recommendation or next step of the debrief, with an owner and a due date, tracked."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Not started")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-
-    workshop = models.ForeignKey(DebriefWorkshop, on_delete=models.CASCADE,
-                                 related_name="recommendations")
-    number = models.PositiveSmallIntegerField(_("number"))
-    text = models.TextField(_("recommendation"))
-    owner = models.CharField(_("owner"), max_length=200, blank=True)
-    due_on = models.DateField(_("due on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
-    progress_note = models.TextField(_("progress"), blank=True)
-
-    class Meta:
-        ordering = ["workshop", "number"]
-        verbose_name = _("recommendation")
-        verbose_name_plural = _("recommendations")
-        constraints = [
-            models.UniqueConstraint(fields=["workshop", "number"], name="recommendation_number_once"),
-            models.CheckConstraint(
-                condition=Q(status="done", done_on__isnull=False) | (
-                    ~Q(status="done") & Q(done_on__isnull=True)),
-                name="recommendation_done_has_date",
-                violation_error_message=_("A recommendation is done on a date, and only then."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.number}. {self.text[:60]}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Planning the next joint initiative (statement paragraph 13): networks nominated with partners
-# ---------------------------------------------------------------------------------------------
-
-
-@audited()
-class PlanningMeeting(models.Model):
-    """The meeting where countries pick the networks to investigate together during the next
-    joint initiative (2015: "at the next planning meeting in May 2016")."""
-
-    joint_operation = models.ForeignKey(
-        JointOperation, verbose_name=_("next joint initiative"), on_delete=models.PROTECT,
-        related_name="planning_meetings")
-    name = models.CharField(_("name"), max_length=200)
-    held_on = models.DateField(_("held on"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-held_on", "-pk"]
-        verbose_name = _("planning meeting")
-        verbose_name_plural = _("planning meetings")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@audited()
-class Nomination(models.Model):
-    """A country's proposal, at a planning meeting, to investigate one network with partner
-    countries; each partner answers through its focal point, and the secretariat turns an
-    accepted nomination into a joint investigation."""
-
-    meeting = models.ForeignKey(PlanningMeeting, verbose_name=_("planning meeting"),
-                                on_delete=models.PROTECT, related_name="nominations")
-    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.PROTECT,
-                                related_name="nominations")
-    proposing_country = models.ForeignKey(Country, verbose_name=_("nominated by"),
-                                          on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(_("proposed investigation"), max_length=200)
-    purpose = models.TextField(_("purpose"), blank=True)
-    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(_("nominated at"), auto_now_add=True)
-    investigation = models.OneToOneField(
-        JointInvestigation, verbose_name=_("joint investigation"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="nomination")
-    converted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
-    converted_at = models.DateTimeField(_("turned into an investigation at"), null=True,
-                                        blank=True)
-
-    class Meta:
-        ordering = ["meeting", "proposing_country__name", "pk"]
-        verbose_name = _("nomination")
-        verbose_name_plural = _("nominations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "network"], name="nomination_network_once_per_meeting",
-                violation_error_message=_("This network is already nominated at this meeting."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-@audited()
-class NominationPartner(models.Model):
-    """A partner country named in a nomination, and its answer."""
-
-    class Answer(models.TextChoices):
-        PENDING = "pending", _("Awaiting answer")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-
-    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="partners")
-    country = models.ForeignKey(Country, verbose_name=_("partner country"),
-                                on_delete=models.PROTECT, related_name="+")
-    answer = models.CharField(_("answer"), max_length=16, choices=Answer, default=Answer.PENDING)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
-
-    class Meta:
-        ordering = ["nomination", "country__name"]
-        verbose_name = _("partner country")
-        verbose_name_plural = _("partner countries")
-        constraints = [
-            models.UniqueConstraint(fields=["nomination", "country"],
-                                    name="nomination_partner_once"),
-            models.CheckConstraint(
-                condition=Q(answer="pending", answered_at__isnull=True)
-                | (~Q(answer="pending") & Q(answered_at__isnull=False)),
-                name="nomination_partner_answered_has_time",
-                violation_error_message=_("An answer has a time, and only an answer."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.country} · {self.get_answer_display()}"

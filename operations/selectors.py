@@ -6,14 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from countries import access
 
-from .models import (
-    EnquiryRecord,
-    JointInvestigation,
-    JointOperation,
-    OutcomeRecord,
-    Participation,
-    RecordShare,
-)
+from .models import EnquiryRecord, JointOperation, OutcomeRecord, Participation, RecordShare
 from .records import RecordKind
 
 
@@ -64,14 +57,3 @@ def share_list(*, user) -> QuerySet:
             "content_type", "shared_with", "owner_country", "shared_by", "revoked_by"
         ),
     )
-
-
-def attributable_investigations(*, user, record) -> list | None:
-    """Open joint investigations the record's country is a member of, to attribute the record
-    to; None when the user may not change the record or there is nothing to choose."""
-    if not access.can_change_record(user, record):
-        return None
-    choices = list(access.investigations_visible(user, JointInvestigation.objects.filter(
-        members__country_id=record.country_id, members__state="accepted",
-    ).exclude(status=JointInvestigation.Status.CLOSED)).order_by("title"))
-    return choices if choices or record.joint_investigation_id else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cooperation_views, export_views, import_views, planning_views, views
+from . import export_views, import_views, views
 
 app_name = "operations"
 urlpatterns = [
@@ -20,35 +20,5 @@ urlpatterns = [
     path("records/<slug:kind>/import/template.xlsx", import_views.import_template_xlsx,
          name="import_template_xlsx"),
     path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
-    path("investigations/", cooperation_views.investigation_list, name="investigation_list"),
-    path("investigations/new/", cooperation_views.investigation_create,
-         name="investigation_create"),
-    path("investigations/<int:pk>/", cooperation_views.investigation_detail,
-         name="investigation_detail"),
-    path("investigations/<int:pk>/invite/", cooperation_views.member_invite, name="member_invite"),
-    path("investigations/<int:pk>/close/", cooperation_views.investigation_close,
-         name="investigation_close"),
-    path("investigations/members/<int:pk>/answer/", cooperation_views.member_respond,
-         name="member_respond"),
-    path("investigations/members/<int:pk>/leave/", cooperation_views.member_leave,
-         name="member_leave"),
-    path("enquiries/incoming/", cooperation_views.enquiries_incoming, name="enquiries_incoming"),
-    path("records/enquiries/<int:pk>/answer/", cooperation_views.enquiry_answer,
-         name="enquiry_answer"),
-    path("networks/new/", cooperation_views.network_create, name="network_create"),
-    path("networks/<int:pk>/", cooperation_views.network_detail, name="network_detail"),
-    path("records/<slug:kind>/<int:pk>/investigation/", cooperation_views.record_attribute,
-         name="record_attribute"),
     path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
-    path("planning/", planning_views.planning_list, name="planning_list"),
-    path("planning/<int:pk>/", planning_views.planning_meeting, name="planning_meeting"),
-    path("planning/nominations/<int:pk>/", planning_views.planning_nomination,
-         name="planning_nomination"),
-    path("planning/nominations/<int:pk>/convert/", planning_views.nomination_convert,
-         name="nomination_convert"),
-    path("planning/partners/<int:pk>/answer/", planning_views.nomination_answer,
-         name="nomination_answer"),
-    path("directory/", planning_views.directory, name="directory"),
-    path("records/<slug:kind>/<int:pk>/network/", planning_views.record_network_link,
-         name="record_network_link"),
 ]

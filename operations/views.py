@@ -16,7 +16,7 @@ from . import selectors, services
 from .filters import record_filter_class
 from .forms import RecordShareForm, add_service_errors, nationality_choices, record_form_class
 from .models import RecordShare
-from .planning_views import record_network_context
+from .panels import record_panels
 from .records import KINDS, KINDS_BY_MODEL, kind_or_404
 from .templatetags.records import field_value
 
@@ -232,13 +232,14 @@ def record_detail(request, kind, pk):
 
 
 def _shown_fields(record):
-    # The network is shown apart, and named only to those who see it (planning_views).
+    # The network is shown apart, and named only to those who see it (cooperation's panel).
     return [f for f in record._meta.concrete_fields
             if f.name not in ("id", "operation", "version", "network")]
 
 
 def _render_detail(request, kind, record, share_form, status=200):
     can_share = access.can_share_record(request.user, record)
+    panels, panel_context = record_panels(request.user, record)  # other apps' (operations.panels)
     return render(request, "operations/record_detail.html", {
         "kind": kind,
         "record": record,
@@ -248,9 +249,8 @@ def _render_detail(request, kind, record, share_form, status=200):
         "shared_with_us": access.is_shared_with_user(request.user, record),
         "shares": selectors.record_shares(user=request.user, record=record),
         "share_form": share_form if can_share else None,
-        "investigations": selectors.attributable_investigations(user=request.user, record=record),
-        "can_answer": access.is_addressee(request.user, record),
-        **record_network_context(request.user, record),
+        "record_panels": panels,
+        **panel_context,
     }, status=status)
 
 

@@ -9,6 +9,7 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from operations.signals import records_changed
 
+        from . import demo  # noqa: F401  (connects its part of the demo)
         from .tasks import rollup_requested
 
         records_changed.connect(rollup_requested, dispatch_uid="reporting-rollup")

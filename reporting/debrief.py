@@ -1,8 +1,7 @@
 """The debrief workshop's pages and the draft co-chairs' statement.
 
-The workshop, lessons and recommendations are ``operations`` models written through
-``operations.cooperation``; this module adds what needs the roll-up: each country's outcomes
-pre-filled from its totals, and the draft statement combining attendance, paragraph 8 and the
+The workshop, lessons and recommendations are written through ``reporting.services``; this
+module adds what needs the roll-up: each country's outcomes pre-filled from its totals, and the draft statement combining attendance, paragraph 8 and the
 recommendations.
 """
 from __future__ import annotations
@@ -22,17 +21,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from countries import access
 from countries.models import Country
-from operations import cooperation
 from operations.forms import add_service_errors
-from operations.models import (
-    DebriefWorkshop,
-    JointOperation,
-    Lesson,
-    Participation,
-    Recommendation,
-)
+from operations.models import JointOperation, Participation
 
-from . import exports
+from . import exports, services
+from .models import DebriefWorkshop, Lesson, Recommendation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,8 +40,8 @@ class WorkshopForm(forms.ModelForm):
 class LessonForm(forms.ModelForm):
     class Meta:
         model = Lesson
-        fields = list(cooperation.LESSON_FIELDS)
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in cooperation.LESSON_FIELDS}
+        fields = list(services.LESSON_FIELDS)
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in services.LESSON_FIELDS}
 
 
 class RecommendationForm(forms.ModelForm):
@@ -102,7 +95,7 @@ def workshop_detail(request, slug):
     if access.can_manage_workshop(request.user):
         form = WorkshopForm(request.POST if request.method == "POST" else None, instance=workshop)
         if request.method == "POST" and form.is_valid():
-            cooperation.workshop_save(actor=request.user, joint_operation=joint_operation,
+            services.workshop_save(actor=request.user, joint_operation=joint_operation,
                                       **form.cleaned_data)
             messages.success(request, _("Workshop saved."))
             return redirect("reporting:workshop_detail", slug)
@@ -144,7 +137,7 @@ def lessons_edit(request, slug, code):
                       initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            cooperation.lessons_save(actor=request.user, workshop=workshop, country=country,
+            services.lessons_save(actor=request.user, workshop=workshop, country=country,
                                      data=form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -164,7 +157,7 @@ def recommendation_add(request, slug):
         raise Http404
     form = RecommendationForm(request.POST)
     if form.is_valid():
-        cooperation.recommendation_add(actor=request.user, workshop=workshop, **form.cleaned_data)
+        services.recommendation_add(actor=request.user, workshop=workshop, **form.cleaned_data)
         messages.success(request, _("Recommendation added."))
     else:
         for field, errors in form.errors.items():
@@ -187,7 +180,7 @@ def recommendation_track(request, pk):
     form = TrackForm(request.POST, instance=copy.copy(recommendation))
     if form.is_valid():
         try:
-            cooperation.recommendation_track(actor=request.user, recommendation=recommendation,
+            services.recommendation_track(actor=request.user, recommendation=recommendation,
                                              **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
@@ -232,7 +225,7 @@ def draft_statement(workshop: DebriefWorkshop) -> str:
         lines += ["", _("Lessons")]
         for lesson in lessons:
             lines += ["", lesson.country.name]
-            for field in cooperation.LESSON_FIELDS[1:]:
+            for field in services.LESSON_FIELDS[1:]:
                 text = getattr(lesson, field)
                 if text:
                     label = str(Lesson._meta.get_field(field).verbose_name)

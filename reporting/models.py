@@ -4,8 +4,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import audited
 from countries.models import Country
 from operations.models import JointOperation
 
@@ -170,3 +172,94 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.EXPIRED)
+
+
+# ---------------------------------------------------------------------------------------------
+# The debrief workshop: lessons in the statement's structure, recommendations tracked to done
+# ---------------------------------------------------------------------------------------------
+
+
+@audited(table="operations_debriefworkshopevent")
+class DebriefWorkshop(models.Model):
+    """The debrief after a joint operation (2015: Bangkok, 25 November). Who attended is each
+    participation's ``attended_debrief``."""
+
+    joint_operation = models.OneToOneField(JointOperation, on_delete=models.PROTECT,
+                                           related_name="workshop")
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=200)
+    co_chairs = models.TextField(_("co-chairs"), blank=True,
+                                 help_text=_("Names and titles, one per line."))
+
+    class Meta:
+        db_table = "operations_debriefworkshop"  # the table of before the move
+        verbose_name = _("debrief workshop")
+        verbose_name_plural = _("debrief workshops")
+
+    def __str__(self) -> str:
+        return f"{self.joint_operation} debrief"
+
+
+@audited(table="operations_lessonevent")
+class Lesson(models.Model):
+    """One country's lessons, in the statement's structure (paragraph 5)."""
+
+    workshop = models.ForeignKey(DebriefWorkshop, on_delete=models.CASCADE, related_name="lessons")
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT,
+                                related_name="+")
+    outcomes = models.TextField(_("what outcomes were achieved"), blank=True)
+    worked_well = models.TextField(_("what worked well"), blank=True)
+    did_not_work_well = models.TextField(_("what did not work well"), blank=True)
+    do_differently = models.TextField(_("what should be done differently"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        db_table = "operations_lesson"  # the table of before the move
+        ordering = ["country__name"]
+        verbose_name = _("lessons")
+        verbose_name_plural = _("lessons")
+        constraints = [models.UniqueConstraint(fields=["workshop", "country"],
+                                               name="lessons_once_per_country")]
+
+    def __str__(self) -> str:
+        return f"lessons of {self.country}"
+
+
+@audited(table="operations_recommendationevent")
+class Recommendation(models.Model):
+    """A recommendation or next step of the debrief, with an owner and a due date, tracked."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    workshop = models.ForeignKey(DebriefWorkshop, on_delete=models.CASCADE,
+                                 related_name="recommendations")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("recommendation"))
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    progress_note = models.TextField(_("progress"), blank=True)
+
+    class Meta:
+        db_table = "operations_recommendation"  # the table of before the move
+        ordering = ["workshop", "number"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "number"], name="recommendation_number_once"),
+            models.CheckConstraint(
+                condition=Q(status="done", done_on__isnull=False) | (
+                    ~Q(status="done") & Q(done_on__isnull=True)),
+                name="recommendation_done_has_date",
+                violation_error_message=_("A recommendation is done on a date, and only then."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:60]}"

@@ -9,10 +9,10 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from cooperation import services as cooperation
+from cooperation.models import InvestigationMember
 from countries.models import Country
-from operations import cooperation
 from operations import models as om
-from operations.models import InvestigationMember
 
 STATES = {"member": "MYS", "invited": "IDN", "declined": "AUS", "left": "PHL", "non-member": "LKA"}
 

@@ -5,8 +5,9 @@ and the network given to them; Sri Lanka is not involved. Built on the demo data
 """
 from __future__ import annotations
 
-from operations import cooperation, planning
-from operations.models import Network, Nomination, PlanningMeeting
+from cooperation import planning
+from cooperation import services as cooperation
+from cooperation.models import Network, Nomination, PlanningMeeting
 from tests.cooperation import country, user
 
 

@@ -418,8 +418,8 @@ def _export_retry(world):
 def _investigation(world):
     from django.contrib.auth import get_user_model
 
-    from operations import cooperation
-    from operations.models import JointInvestigation
+    from cooperation import services as cooperation
+    from cooperation.models import JointInvestigation
 
     existing = JointInvestigation.objects.first()
     if existing:
@@ -441,43 +441,43 @@ THAI_FOCAL = {"focal_point": 302}
 
 
 def _investigation_list(world):
-    url = reverse("operations:investigation_list")
+    url = reverse("cooperation:investigation_list")
     return [Case("investigations", "GET", url, members(200)),
             Case("investigations", "POST", url, members(405))]
 
 
 def _investigation_create(world):
-    url = reverse("operations:investigation_create")
+    url = reverse("cooperation:investigation_create")
     return [Case("propose investigation", "GET", url, members(404, focal_point=200)),
             Case("propose investigation", "POST", url, members(404, focal_point=400), {})]
 
 
 def _investigation_detail(world):
-    url = reverse("operations:investigation_detail", args=[_investigation(world).pk])
+    url = reverse("cooperation:investigation_detail", args=[_investigation(world).pk])
     # Australia is invited: its people see the title and members, to answer, and nothing else.
     return [Case("investigation", "GET", url, readers(*THAI_READERS, "officer_foreign")),
             Case("investigation note", "POST", url,
                  members(404, **dict.fromkeys(THAI_READERS, 302)), {"text": "A note"}),
             Case("investigation missing", "GET", reverse(
-                "operations:investigation_detail", args=[MISSING_ID]), members(404))]
+                "cooperation:investigation_detail", args=[MISSING_ID]), members(404))]
 
 
 def _member_invite(world):
-    url = reverse("operations:member_invite", args=[_investigation(world).pk])
+    url = reverse("cooperation:member_invite", args=[_investigation(world).pk])
     indonesia = Country.objects.get(code="IDN").pk
     return [Case("invite", "POST", url, members(404, **THAI_FOCAL), {"country": indonesia}),
             Case("invite", "GET", url, members(405))]
 
 
 def _investigation_close(world):
-    url = reverse("operations:investigation_close", args=[_investigation(world).pk])
+    url = reverse("cooperation:investigation_close", args=[_investigation(world).pk])
     return [Case("close investigation", "POST", url, members(404, **THAI_FOCAL)),
             Case("close investigation", "GET", url, members(405))]
 
 
 def _member_respond(world):
     invitation = _investigation(world).members.get(country__code="AUS")
-    url = reverse("operations:member_respond", args=[invitation.pk])
+    url = reverse("cooperation:member_respond", args=[invitation.pk])
     # Australia's officer sees the invitation but only its focal point answers it.
     return [Case("answer invitation", "POST", url, members(404), {"answer": "accept"}),
             Case("answer invitation", "GET", url, members(405))]
@@ -485,14 +485,14 @@ def _member_respond(world):
 
 def _member_leave(world):
     lead = _investigation(world).members.get(country__code="THA")
-    url = reverse("operations:member_leave", args=[lead.pk])
+    url = reverse("cooperation:member_leave", args=[lead.pk])
     # The lead cannot leave: its focal point is told why (a message, then the page).
     return [Case("leave", "POST", url, members(404, **THAI_FOCAL)),
             Case("leave", "GET", url, members(405))]
 
 
 def _network_create(world):
-    url = reverse("operations:network_create")
+    url = reverse("cooperation:network_create")
     record_roles = ("officer", "officer_other_agency", "focal_point", "officer_foreign",
                     "staff_officer")
     return [Case("register network", "GET", url, members(404, **dict.fromkeys(record_roles, 200))),
@@ -501,7 +501,7 @@ def _network_create(world):
 
 
 def _network_detail(world):
-    url = reverse("operations:network_detail", args=[_investigation(world).network_id])
+    url = reverse("cooperation:network_detail", args=[_investigation(world).network_id])
     australia = Country.objects.get(code="AUS").pk
     return [Case("network", "GET", url, readers(*THAI_READERS)),
             Case("give network", "POST", url,
@@ -512,7 +512,7 @@ def _network_detail(world):
 def _record_attribute(world):
     investigation = _investigation(world)
     record = ArrestRecord.objects.get(pk=world.own.pk)  # Thai, entered by RTP
-    url = reverse("operations:record_attribute", args=["arrests", record.pk])
+    url = reverse("cooperation:record_attribute", args=["arrests", record.pk])
     data = {"joint_investigation": investigation.pk, "version": record.version}
     return [Case("attribute record", "POST", url,
                  members(404, officer=302, focal_point=302, staff_officer=302), data),
@@ -520,7 +520,7 @@ def _record_attribute(world):
 
 
 def _enquiries_incoming(world):
-    url = reverse("operations:enquiries_incoming")
+    url = reverse("cooperation:enquiries_incoming")
     record_roles = ("officer", "officer_other_agency", "focal_point", "officer_foreign",
                     "staff_officer")
     return [Case("incoming enquiries", "GET", url,
@@ -533,7 +533,7 @@ def _enquiry_answer(world):
     # but does not answer for Thailand; nobody else sees it.
     enquiry = EnquiryRecord.objects.filter(counterpart__code="THA").exclude(
         country__code="AUS").order_by("pk").first()
-    url = reverse("operations:enquiry_answer", args=[enquiry.pk])
+    url = reverse("cooperation:enquiry_answer", args=[enquiry.pk])
     data = {"answered_on": enquiry.occurred_on.isoformat(), "version": enquiry.version}
     return [Case("answer enquiry", "POST", url,
                  members(404, **dict.fromkeys(THAI_READERS, 302)), data),
@@ -544,13 +544,13 @@ def _enquiry_answer(world):
 # meeting; a nomination is seen by the nominating country, its partners and those who follow
 # every country; focal points nominate, partner focal points answer, the secretariat converts.
 def _planning_meeting_obj():
-    from operations.models import PlanningMeeting
+    from cooperation.models import PlanningMeeting
 
     return PlanningMeeting.objects.get(joint_operation__slug="jpoa-2016")
 
 
 def _nomination_of(code):
-    from operations.models import Nomination
+    from cooperation.models import Nomination
 
     return Nomination.objects.get(meeting=_planning_meeting_obj(), proposing_country__code=code)
 
@@ -559,34 +559,34 @@ FOLLOWERS = ("co_chair", "secretariat")
 
 
 def _planning_list(world):
-    url = reverse("operations:planning_list")
+    url = reverse("cooperation:planning_list")
     return [Case("planning", "GET", url, members(200, no_membership=404)),
             Case("planning meeting set-up", "POST", url,
                  members(404, secretariat=400, admin=400), {})]
 
 
 def _planning_meeting(world):
-    url = reverse("operations:planning_meeting", args=[_planning_meeting_obj().pk])
+    url = reverse("cooperation:planning_meeting", args=[_planning_meeting_obj().pk])
     return [Case("planning meeting", "GET", url, members(200, no_membership=404)),
             Case("nominate", "POST", url, members(404, focal_point=400), {}),
             Case("planning meeting missing", "GET", reverse(
-                "operations:planning_meeting", args=[MISSING_ID]), members(404))]
+                "cooperation:planning_meeting", args=[MISSING_ID]), members(404))]
 
 
 def _planning_nomination(world):
-    thai = reverse("operations:planning_nomination", args=[_nomination_of("THA").pk])
+    thai = reverse("cooperation:planning_nomination", args=[_nomination_of("THA").pk])
     # Australia is a partner in the Philippine nomination, Thailand is not.
-    philippine = reverse("operations:planning_nomination", args=[_nomination_of("PHL").pk])
+    philippine = reverse("cooperation:planning_nomination", args=[_nomination_of("PHL").pk])
     return [Case("nomination", "GET", thai, readers(*THAI_READERS, *FOLLOWERS)),
             Case("nomination as partner", "GET", philippine,
                  readers("officer_foreign", *FOLLOWERS)),
             Case("nomination", "POST", thai, members(405)),
             Case("nomination missing", "GET", reverse(
-                "operations:planning_nomination", args=[MISSING_ID]), members(404))]
+                "cooperation:planning_nomination", args=[MISSING_ID]), members(404))]
 
 
 def _nomination_convert(world):
-    url = reverse("operations:nomination_convert", args=[_nomination_of("THA").pk])
+    url = reverse("cooperation:nomination_convert", args=[_nomination_of("THA").pk])
     return [Case("convert nomination", "POST", url, members(404, secretariat=302, admin=302)),
             Case("convert nomination", "GET", url, members(405))]
 
@@ -594,24 +594,25 @@ def _nomination_convert(world):
 def _nomination_answer(world):
     # Australia's officer sees the Philippine nomination but only its focal point answers.
     partner = _nomination_of("PHL").partners.get(country__code="AUS")
-    url = reverse("operations:nomination_answer", args=[partner.pk])
+    url = reverse("cooperation:nomination_answer", args=[partner.pk])
     return [Case("answer nomination", "POST", url, members(404), {"answer": "accept"}),
             Case("answer nomination", "GET", url, members(405))]
 
 
 def _directory(world):
-    url = reverse("operations:directory")
+    url = reverse("cooperation:directory")
     return [Case("directory", "GET", url, members(200, no_membership=404)),
             Case("directory", "POST", url, members(405))]
 
 
 def _record_network_link(world):
-    from operations.models import Network, SuspectRecord
+    from cooperation.models import Network
+    from operations.models import SuspectRecord
 
     record = SuspectRecord.objects.filter(country__code="THA", agency__acronym="RTP"
                                           ).order_by("pk").first()
     network = Network.objects.get(name="Andaman Sea crew brokers")  # Thai
-    url = reverse("operations:record_network_link", args=["suspects", record.pk])
+    url = reverse("cooperation:record_network_link", args=["suspects", record.pk])
     return [Case("link record to network", "POST", url,
                  members(404, officer=302, focal_point=302, staff_officer=302, admin=302),
                  {"network": network.pk, "version": record.version}),
@@ -647,7 +648,7 @@ def _recommendation_add(world):
 
 
 def _recommendation_track(world):
-    from operations.models import Recommendation
+    from reporting.models import Recommendation
 
     url = reverse("reporting:recommendation_track", args=[Recommendation.objects.first().pk])
     return [Case("track recommendation", "POST", url, members(404, **WORKSHOP_MANAGERS),
@@ -1365,25 +1366,25 @@ MATRIX: dict[str, RouteCases] = {
     "audit_log": _audit_log,
     "reporting:return_list": _return_list,
     "reporting:dashboard": _dashboard,
-    "operations:investigation_list": _investigation_list,
-    "operations:investigation_create": _investigation_create,
-    "operations:investigation_detail": _investigation_detail,
-    "operations:member_invite": _member_invite,
-    "operations:investigation_close": _investigation_close,
-    "operations:member_respond": _member_respond,
-    "operations:member_leave": _member_leave,
-    "operations:network_create": _network_create,
-    "operations:network_detail": _network_detail,
-    "operations:record_attribute": _record_attribute,
-    "operations:enquiries_incoming": _enquiries_incoming,
-    "operations:enquiry_answer": _enquiry_answer,
-    "operations:planning_list": _planning_list,
-    "operations:planning_meeting": _planning_meeting,
-    "operations:planning_nomination": _planning_nomination,
-    "operations:nomination_convert": _nomination_convert,
-    "operations:nomination_answer": _nomination_answer,
-    "operations:directory": _directory,
-    "operations:record_network_link": _record_network_link,
+    "cooperation:investigation_list": _investigation_list,
+    "cooperation:investigation_create": _investigation_create,
+    "cooperation:investigation_detail": _investigation_detail,
+    "cooperation:member_invite": _member_invite,
+    "cooperation:investigation_close": _investigation_close,
+    "cooperation:member_respond": _member_respond,
+    "cooperation:member_leave": _member_leave,
+    "cooperation:network_create": _network_create,
+    "cooperation:network_detail": _network_detail,
+    "cooperation:record_attribute": _record_attribute,
+    "cooperation:enquiries_incoming": _enquiries_incoming,
+    "cooperation:enquiry_answer": _enquiry_answer,
+    "cooperation:planning_list": _planning_list,
+    "cooperation:planning_meeting": _planning_meeting,
+    "cooperation:planning_nomination": _planning_nomination,
+    "cooperation:nomination_convert": _nomination_convert,
+    "cooperation:nomination_answer": _nomination_answer,
+    "cooperation:directory": _directory,
+    "cooperation:record_network_link": _record_network_link,
     "reporting:export_list": _export_list,
     "reporting:workshop_detail": _workshop_detail,
     "reporting:lessons_edit": _lessons_edit,

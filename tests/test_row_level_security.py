@@ -18,10 +18,10 @@ from django.test import override_settings
 from django.urls import reverse
 
 from api.services import api_token_create
+from cooperation import services as cooperation
 from core import rls
 from countries import access
 from countries.models import Agency, Country, Membership, Role
-from operations import cooperation
 from operations import models as om
 from operations.records import KINDS
 from operations.services import record_share_create

@@ -8,12 +8,25 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
+from core.moves import relabel
+
+MOVED = ["apitoken", "apitokenevent", "idempotencykey"]
+
+
+def move_content_types(apps, schema_editor):
+    relabel(apps, "countries", "api", MOVED)
+
+
+def move_content_types_back(apps, schema_editor):
+    relabel(apps, "api", "countries", MOVED)
+
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
+        ('contenttypes', '0002_remove_content_type_name'),
         ('countries', '0004_api_models_to_api_app'),
         ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -114,4 +127,5 @@ class Migration(migrations.Migration):
             model_name='apitokenevent',
             trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='1df8a2cc41dd5a6607c1efbe89ab9e567748ccac', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_b8b46', table='api_apitokenevent', when='BEFORE')),
         ),
+        migrations.RunPython(move_content_types, move_content_types_back, elidable=False),
     ]

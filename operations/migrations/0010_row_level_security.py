@@ -62,7 +62,7 @@ EVERYTHING = "(SELECT jpoa_all_records()) OR (SELECT jpoa_is_superuser())"
 COUNTRIES = "(SELECT jpoa_record_country_ids())::bigint[]"  # an array, not a set of rows
 
 
-def _shared(column: str, model: str) -> str:
+def _shared(column: str, model: str, app_label: str = "operations") -> str:
     """access.shared_ids: the ids shared (view permission) with one of the user's groups, as
     ``= ANY(ARRAY(...))`` like the ORM filter, so that PostgreSQL can OR index scans."""
     return f"""{column} = ANY (ARRAY (
@@ -71,13 +71,16 @@ def _shared(column: str, model: str) -> str:
           JOIN auth_permission ap ON ap.id = p.permission_id
           JOIN django_content_type ct ON ct.id = ap.content_type_id
          WHERE ug.user_id = (SELECT jpoa_user_id())
-           AND ap.codename = 'view_{model}' AND ct.app_label = 'operations'))"""
+           AND ap.codename = 'view_{model}' AND ct.app_label = '{app_label}'))"""
 
 
-def _policies(model: str, addressee: str | None) -> str:
+def _policies(model: str, addressee: str | None, investigations_app: str = "operations") -> str:
+    """``investigations_app``: the app label of joint investigations' content type (cooperation
+    since migration cooperation.0001)."""
     table = f"operations_{model}"
     own = f"{EVERYTHING} OR country_id = ANY ({COUNTRIES})"
-    also = [_shared("id", model), _shared("joint_investigation_id", "jointinvestigation")]
+    also = [_shared("id", model),
+            _shared("joint_investigation_id", "jointinvestigation", investigations_app)]
     answer = own
     if addressee:
         also.append(f"{addressee} = ANY ({COUNTRIES})")

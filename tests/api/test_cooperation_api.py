@@ -16,9 +16,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from operations import cooperation
+from cooperation import services as cooperation
+from cooperation.models import InvestigationNote, JointInvestigation, Network
 from operations import models as om
-from operations.models import InvestigationNote, JointInvestigation, Network
 from tests.cooperation import STATES, country, member, shared_investigation, user
 from tests.counters import CASES
 

@@ -17,16 +17,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from countries import access
-from operations import cooperation, planning
-from operations.models import (
+from cooperation import planning
+from cooperation import services as cooperation
+from cooperation.models import (
     JointInvestigation,
-    JointOperation,
     Network,
     Nomination,
     NominationPartner,
     PlanningMeeting,
 )
+from countries import access
+from operations.models import JointOperation
 from tests.api.conftest import token_client
 from tests.cooperation import country, user
 from tests.planning import gulf_network, may_2016_meeting, thai_nomination

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from cooperation import models as cm
 from operations import models as om
 from operations.demo import demo_load
 from tests.browser.test_accessibility import DUPLICATE_IDS, UNLABELLED_CONTROLS
@@ -86,7 +87,7 @@ def test_two_countries_share_an_investigation_and_a_third_sees_nothing(browser_s
     expect(page.locator("main")).not_to_contain_text("Andaman fishing crews")
     response = page.goto(officer_lka.base_url + f"/records/arrests/{thai_record.pk}/")
     assert response.status == 404
-    investigation = om.JointInvestigation.objects.get()
+    investigation = cm.JointInvestigation.objects.get()
     response = page.goto(officer_lka.base_url + f"/investigations/{investigation.pk}/")
     assert response.status == 404
     officer_lka.screenshot("third-country")

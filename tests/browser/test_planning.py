@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from cooperation import models as cm
 from countries.models import Country
-from operations import models as om
 from operations.demo import demo_load
 from tests.browser.test_accessibility import DUPLICATE_IDS, UNLABELLED_CONTROLS
 
@@ -16,8 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_nomination_becomes_a_joint_investigation(browser_session):
     demo_load()
-    meeting = om.PlanningMeeting.objects.get(joint_operation__slug="jpoa-2016")
-    om.Network.objects.create(name="Gulf crew recruiters", crime_types=["trafficking"],
+    meeting = cm.PlanningMeeting.objects.get(joint_operation__slug="jpoa-2016")
+    cm.Network.objects.create(name="Gulf crew recruiters", crime_types=["trafficking"],
                               registered_by=Country.objects.get(code="THA"))
 
     # Thailand's focal point nominates the network, with Malaysia as partner
@@ -60,5 +60,5 @@ def test_a_nomination_becomes_a_joint_investigation(browser_session):
     officer_lka.login("officer.lka")
     page = officer_lka.goto(f"/planning/{meeting.pk}/")
     expect(page.locator("main")).not_to_contain_text("Gulf recruiters")
-    nomination = om.Nomination.objects.get(title="Gulf recruiters, 2016")
+    nomination = cm.Nomination.objects.get(title="Gulf recruiters, 2016")
     assert page.goto(officer_lka.base_url + f"/planning/nominations/{nomination.pk}/").status == 404

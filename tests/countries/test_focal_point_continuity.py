@@ -13,11 +13,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from cooperation.planning import focal_point_continuity
 from countries.models import Country, FocalPoint
 from operations.models import JointOperation, Participation
-from operations.planning import focal_point_continuity
 
-URL = reverse("operations:directory")
+URL = reverse("cooperation:directory")
 
 
 def user(username):
@@ -60,7 +60,7 @@ def test_a_country_sees_its_own_warning_only(client, demo, username, warnings):
     assert warned(page) == warnings
     assert ('<tr data-country="MDV">' in page) == (warnings == {"MDV"})
     # the warning is also on the planning pages
-    assert warned(client.get(reverse("operations:planning_list")).content.decode()) == warnings
+    assert warned(client.get(reverse("cooperation:planning_list")).content.decode()) == warnings
 
 
 def test_the_directory_shows_who_served_in_each_joint_operation(client, demo):

@@ -18,10 +18,12 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cooperation import models as cm
+from cooperation import services as cooperation
+from cooperation.forms import AnswerForm, InviteForm, NoteForm
 from countries.models import Country
-from operations import cooperation
 from operations import models as om
-from operations.cooperation_views import AnswerForm, InviteForm, NoteForm
+from reporting import models as rm
 from reporting.debrief import RecommendationForm, TrackForm
 from tests.fuzz.harness import (
     FUZZ,
@@ -58,12 +60,12 @@ def objects_of_demo() -> dict:
     User = get_user_model()
     tha = Country.objects.get(code="THA")
     focal = User.objects.get(username="focal.tha")
-    network = om.Network.objects.filter(registered_by=tha).order_by("pk").first()
+    network = cm.Network.objects.filter(registered_by=tha).order_by("pk").first()
     investigation = cooperation.investigation_propose(
         actor=focal, lead_country=tha, network=network, title="Fuzzed investigation",
         starts_on=dt.date(2015, 10, 1), ends_on=dt.date(2016, 3, 31), purpose="",
         invited=[Country.objects.get(code="AUS")])
-    workshop = om.DebriefWorkshop.objects.get(joint_operation__slug="jpoa-2015")
+    workshop = rm.DebriefWorkshop.objects.get(joint_operation__slug="jpoa-2015")
     return {
         "tha": tha, "network": network, "investigation": investigation, "workshop": workshop,
         "own_arrest": om.ArrestRecord.objects.filter(
@@ -87,18 +89,18 @@ CASES = [
              lambda c, o: c.get(reverse("reporting:export_list")).context["form"],
              baseline=lambda o: {"joint_operation": "jpoa-2015", "country": "",
                                  "format": "csv", "rounded": []}),
-    FormCase("network", "officer.tha", lambda o: reverse("operations:network_create"),
-             lambda c, o: c.get(reverse("operations:network_create")).context["form"]),
+    FormCase("network", "officer.tha", lambda o: reverse("cooperation:network_create"),
+             lambda c, o: c.get(reverse("cooperation:network_create")).context["form"]),
     FormCase("investigation propose", "focal.tha",
-             lambda o: reverse("operations:investigation_create"),
-             lambda c, o: c.get(reverse("operations:investigation_create")).context["form"],
+             lambda o: reverse("cooperation:investigation_create"),
+             lambda c, o: c.get(reverse("cooperation:investigation_create")).context["form"],
              baseline=lambda o: {"network": str(o["network"].pk), "purpose": "",
                                  "ends_on": "2016-01-31"}),
     FormCase("investigation note", "focal.tha",
-             lambda o: reverse("operations:investigation_detail", args=[o["investigation"].pk]),
+             lambda o: reverse("cooperation:investigation_detail", args=[o["investigation"].pk]),
              lambda c, o: NoteForm()),
     FormCase("investigation invite", "focal.tha",
-             lambda o: reverse("operations:member_invite", args=[o["investigation"].pk]),
+             lambda o: reverse("cooperation:member_invite", args=[o["investigation"].pk]),
              lambda c, o: InviteForm(), labels={"country": "country"},
              baseline=lambda o: {"country": str(Country.objects.get(code="MYS").pk)}),
     FormCase("record share", "officer.tha",
@@ -106,7 +108,7 @@ CASES = [
              lambda c, o: c.get(reverse("operations:record_detail", args=[
                  "arrests", o["own_arrest"].pk])).context["share_form"]),
     FormCase("enquiry answer", "officer.tha",
-             lambda o: reverse("operations:enquiry_answer", args=[o["enquiry_to_tha"].pk]),
+             lambda o: reverse("cooperation:enquiry_answer", args=[o["enquiry_to_tha"].pk]),
              lambda c, o: AnswerForm(), fields=("answered_on",),
              baseline=lambda o: {"version": str(o["enquiry_to_tha"].version),
                                  "answered_on": "2015-11-02"}),

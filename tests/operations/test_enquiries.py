@@ -32,7 +32,7 @@ def detail(enquiry):
 
 def answer(client, enquiry, answered_on):
     enquiry.refresh_from_db()
-    return client.post(reverse("operations:enquiry_answer", args=[enquiry.pk]),
+    return client.post(reverse("cooperation:enquiry_answer", args=[enquiry.pk]),
                        {"answered_on": answered_on, "version": enquiry.version}, follow=True)
 
 
@@ -41,7 +41,7 @@ def test_the_addressee_reads_and_answers(client, to_malaysia):
     page = client.get(detail(to_malaysia))
     assert page.status_code == 200 and 'id="answer-heading"' in page.content.decode()
 
-    incoming = client.get(reverse("operations:enquiries_incoming")).content.decode()
+    incoming = client.get(reverse("cooperation:enquiries_incoming")).content.decode()
     assert detail(to_malaysia) in incoming
     listed = set(re.findall(r"/records/enquiries/(\d+)/", incoming))
     expected = set(om.EnquiryRecord.objects.filter(counterpart__code="MYS").values_list(
@@ -71,7 +71,7 @@ def test_a_stale_answer_is_a_conflict(client, to_malaysia):
     login(client, "officer.mys")
     version = to_malaysia.version
     om.EnquiryRecord.objects.filter(pk=to_malaysia.pk).update(version=version + 1)
-    response = client.post(reverse("operations:enquiry_answer", args=[to_malaysia.pk]),
+    response = client.post(reverse("cooperation:enquiry_answer", args=[to_malaysia.pk]),
                            {"answered_on": to_malaysia.occurred_on.isoformat(),
                             "version": version}, follow=True)
     assert "changed since you opened it" in response.content.decode()
@@ -86,7 +86,7 @@ def test_a_stale_answer_is_a_conflict(client, to_malaysia):
 def test_only_the_addressee_answers(client, to_malaysia, username, reads, answers):
     login(client, username)
     assert client.get(detail(to_malaysia)).status_code == (200 if reads else 404)
-    response = client.post(reverse("operations:enquiry_answer", args=[to_malaysia.pk]),
+    response = client.post(reverse("cooperation:enquiry_answer", args=[to_malaysia.pk]),
                            {"answered_on": to_malaysia.occurred_on.isoformat(),
                             "version": to_malaysia.version})
     assert response.status_code == 404

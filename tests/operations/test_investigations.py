@@ -7,9 +7,10 @@ import pghistory.models
 import pytest
 from django.urls import reverse
 
-from operations import cooperation
+from cooperation import models as cm
+from cooperation import services as cooperation
+from cooperation.models import JointInvestigation, Network
 from operations import models as om
-from operations.models import JointInvestigation, Network
 from tests.cooperation import STATES, country, member, shared_investigation, user
 from tests.counters import CASES
 
@@ -20,7 +21,7 @@ def investigation(demo):
 
 
 def detail(investigation):
-    return reverse("operations:investigation_detail", args=[investigation.pk])
+    return reverse("cooperation:investigation_detail", args=[investigation.pk])
 
 
 def record_url(record):
@@ -52,16 +53,16 @@ def test_membership_matrix(client, investigation, state, role):
     assert client.get(record_url(investigation.thai_record)).status_code == record
     response = client.post(detail(investigation), {"text": "From " + code})
     assert response.status_code == note
-    assert om.InvestigationNote.objects.filter(text="From " + code).exists() is (note == 302)
+    assert cm.InvestigationNote.objects.filter(text="From " + code).exists() is (note == 302)
     # the network: members see it through the investigation; the others do not
-    network = reverse("operations:network_detail", args=[investigation.network_id])
+    network = reverse("cooperation:network_detail", args=[investigation.network_id])
     assert client.get(network).status_code == (200 if state == "member" else 404)
     CASES["joint investigation matrix"] += 5
 
 
 def test_only_the_invited_focal_point_answers_and_only_a_member_leaves(client, investigation):
     invited = member(investigation, "IDN")
-    answer = reverse("operations:member_respond", args=[invited.pk])
+    answer = reverse("cooperation:member_respond", args=[invited.pk])
 
     client.force_login(user("officer.idn"))  # an officer does not speak for the country
     client.post(answer, {"answer": "accept"})
@@ -77,7 +78,7 @@ def test_only_the_invited_focal_point_answers_and_only_a_member_leaves(client, i
     # the lead cannot leave; the message says why
     lead = member(investigation, "THA")
     client.force_login(user("focal.tha"))
-    response = client.post(reverse("operations:member_leave", args=[lead.pk]), follow=True)
+    response = client.post(reverse("cooperation:member_leave", args=[lead.pk]), follow=True)
     assert "The lead country cannot leave" in response.content.decode()
     assert member(investigation, "THA").state == "accepted"
 
@@ -90,7 +91,7 @@ def test_leaving_revokes_access_at_once_and_rejoining_restores_it(client, invest
     # Malaysia's focal point takes the country out...
     focal = client.__class__()
     focal.force_login(user("focal.mys"))
-    focal.post(reverse("operations:member_leave", args=[malaysia.pk]))
+    focal.post(reverse("cooperation:member_leave", args=[malaysia.pk]))
 
     # ...and the officer's very next request is refused
     assert client.get(record_url(investigation.thai_record)).status_code == 404
@@ -100,11 +101,11 @@ def test_leaving_revokes_access_at_once_and_rejoining_restores_it(client, invest
     # Thailand invites Malaysia again; once it accepts, access is back
     lead = client.__class__()
     lead.force_login(user("focal.tha"))
-    lead.post(reverse("operations:member_invite", args=[investigation.pk]),
+    lead.post(reverse("cooperation:member_invite", args=[investigation.pk]),
               {"country": country("MYS").pk})
     assert client.get(detail(investigation)).status_code == 200  # invited: may answer
     assert client.get(record_url(investigation.thai_record)).status_code == 404
-    focal.post(reverse("operations:member_respond", args=[malaysia.pk]), {"answer": "accept"})
+    focal.post(reverse("cooperation:member_respond", args=[malaysia.pk]), {"answer": "accept"})
     assert client.get(record_url(investigation.thai_record)).status_code == 200
 
 
@@ -129,7 +130,7 @@ def test_a_record_is_attributed_only_to_an_investigation_of_its_country(investig
 
 def test_proposing_needs_another_country_and_names_the_field(client, investigation):
     client.force_login(user("focal.tha"))
-    response = client.post(reverse("operations:investigation_create"), {
+    response = client.post(reverse("cooperation:investigation_create"), {
         "title": "Solo", "network": investigation.network_id, "lead_country": country("THA").pk,
         "starts_on": "2015-10-01", "ends_on": "2015-09-01"})
     html = response.content.decode()
@@ -140,4 +141,4 @@ def test_proposing_needs_another_country_and_names_the_field(client, investigati
 
     # an officer does not propose
     client.force_login(user("officer.tha"))
-    assert client.get(reverse("operations:investigation_create")).status_code == 404
+    assert client.get(reverse("cooperation:investigation_create")).status_code == 404

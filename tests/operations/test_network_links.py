@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from cooperation import services as cooperation
+from cooperation.models import Network
 from countries.models import Country
-from operations import cooperation
 from operations import models as om
-from operations.models import Network
 from operations.services import RecordConflict, record_share_create
 
 
@@ -48,7 +48,7 @@ def link(actor, record, network):
 
 def network_page(client, username, network):
     client.force_login(user(username))
-    return client.get(reverse("operations:network_detail", args=[network.pk]))
+    return client.get(reverse("cooperation:network_detail", args=[network.pk]))
 
 
 def record_url(record):
@@ -97,7 +97,7 @@ def test_only_a_network_the_country_sees_and_the_error_names_the_field(client, s
         link(user("focal.tha"), suspects, hidden)
     assert set(error.value.message_dict) == {"network"}
     client.force_login(user("focal.tha"))
-    response = client.post(reverse("operations:record_network_link",
+    response = client.post(reverse("cooperation:record_network_link",
                                    args=["suspects", suspects.pk]),
                            {"network": hidden.pk, "version": suspects.version}, follow=True)
     page = response.content.decode()
@@ -122,7 +122,7 @@ def test_who_may_link_and_stale_versions(client, thai_network, suspects):
     with pytest.raises(Http404):
         link(user("officer2.tha"), suspects, thai_network)
     client.force_login(user("officer.mys"))
-    response = client.post(reverse("operations:record_network_link",
+    response = client.post(reverse("cooperation:record_network_link",
                                    args=["suspects", suspects.pk]),
                            {"network": thai_network.pk, "version": suspects.version})
     assert response.status_code == 404
@@ -131,7 +131,7 @@ def test_who_may_link_and_stale_versions(client, thai_network, suspects):
                                         network=thai_network, version=suspects.version - 1)
     # through the page, then unlinking; both audited
     client.force_login(user("officer.tha"))
-    url = reverse("operations:record_network_link", args=["suspects", suspects.pk])
+    url = reverse("cooperation:record_network_link", args=["suspects", suspects.pk])
     assert client.post(url, {"network": thai_network.pk, "version": suspects.version}
                        ).status_code == 302
     suspects.refresh_from_db()

@@ -13,15 +13,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from countries import access
-from operations import cooperation, planning
-from operations.models import (
+from cooperation import planning
+from cooperation import services as cooperation
+from cooperation.models import (
     JointInvestigation,
     Network,
     Nomination,
     NominationPartner,
     PlanningMeeting,
 )
+from countries import access
 from tests.cooperation import country, user
 from tests.planning import gulf_network, may_2016_meeting, thai_nomination
 
@@ -46,7 +47,7 @@ def partner(nomination, code) -> NominationPartner:
 
 
 def nomination_url(nomination):
-    return reverse("operations:planning_nomination", args=[nomination.pk])
+    return reverse("cooperation:planning_nomination", args=[nomination.pk])
 
 
 def test_nominating_names_partners_and_gives_them_the_network(nomination, network):
@@ -61,18 +62,18 @@ def test_nominating_names_partners_and_gives_them_the_network(nomination, networ
 def test_accept_decline_then_the_secretariat_converts(client, nomination, network):
     # given Malaysia accepts and Indonesia declines through their focal points; Australia is silent
     client.force_login(user("focal.mys"))
-    response = client.post(reverse("operations:nomination_answer",
+    response = client.post(reverse("cooperation:nomination_answer",
                                    args=[partner(nomination, "MYS").pk]), {"answer": "accept"})
     assert response.status_code == 302
     client.force_login(user("focal.idn"))
-    client.post(reverse("operations:nomination_answer", args=[partner(nomination, "IDN").pk]),
+    client.post(reverse("cooperation:nomination_answer", args=[partner(nomination, "IDN").pk]),
                 {"answer": "decline"})
     assert {p.country.code: p.answer for p in nomination.partners.select_related("country")} == {
         "MYS": "accepted", "IDN": "declined", "AUS": "pending"}
 
     # when the secretariat turns it into a joint investigation
     client.force_login(user("secretariat"))
-    response = client.post(reverse("operations:nomination_convert", args=[nomination.pk]), {})
+    response = client.post(reverse("cooperation:nomination_convert", args=[nomination.pk]), {})
     assert response.status_code == 302
 
     # then Thailand leads it and its members are exactly the countries that accepted
@@ -93,14 +94,14 @@ def test_accept_decline_then_the_secretariat_converts(client, nomination, networ
     for outsider in ("officer.idn", "officer.aus", "officer.lka"):
         assert not access.is_investigation_member(user(outsider), investigation)
     client.force_login(user("officer.mys"))
-    assert client.get(reverse("operations:investigation_detail",
+    assert client.get(reverse("cooperation:investigation_detail",
                               args=[investigation.pk])).status_code == 200
     client.force_login(user("officer.idn"))
-    assert client.get(reverse("operations:investigation_detail",
+    assert client.get(reverse("cooperation:investigation_detail",
                               args=[investigation.pk])).status_code == 404
     # the secretariat does not read the investigation itself (no record-level detail)
     client.force_login(user("secretariat"))
-    assert client.get(reverse("operations:investigation_detail",
+    assert client.get(reverse("cooperation:investigation_detail",
                               args=[investigation.pk])).status_code == 404
 
 
@@ -122,7 +123,7 @@ def test_a_member_from_planning_can_leave_like_any_member(nomination):
 def test_who_sees_a_nomination(client, nomination, username, status):
     client.force_login(user(username))
     assert client.get(nomination_url(nomination)).status_code == status
-    meeting_page = client.get(reverse("operations:planning_meeting",
+    meeting_page = client.get(reverse("cooperation:planning_meeting",
                                       args=[nomination.meeting_id])).content.decode()
     assert (f'data-nomination="{nomination.pk}"' in meeting_page) == (status == 200)
 
@@ -135,7 +136,7 @@ def test_a_network_is_named_only_to_those_who_see_it(client, meeting, demo):
                             ("secretariat", False), ("cochair.lka", False)):
         client.force_login(user(username))
         for url in (nomination_url(nomination),
-                    reverse("operations:planning_meeting", args=[meeting.pk])):
+                    reverse("cooperation:planning_meeting", args=[meeting.pk])):
             response = client.get(url)
             assert response.status_code == 200
             assert (name in response.content.decode()) == shown, (username, url)
@@ -145,7 +146,7 @@ def test_non_involved_countries_cannot_answer_or_convert(client, nomination):
     mys = partner(nomination, "MYS")
     for username in ("focal.lka", "officer.mys", "focal.tha", "cochair.nzl"):
         client.force_login(user(username))
-        response = client.post(reverse("operations:nomination_answer", args=[mys.pk]),
+        response = client.post(reverse("cooperation:nomination_answer", args=[mys.pk]),
                                {"answer": "accept"})
         assert response.status_code == 404, username
     mys.refresh_from_db()
@@ -153,7 +154,7 @@ def test_non_involved_countries_cannot_answer_or_convert(client, nomination):
     planning.nomination_answer(actor=user("focal.mys"), partner=mys, accept=True)
     for username in ("focal.tha", "focal.mys", "cochair.nzl", "officer.lka"):
         client.force_login(user(username))
-        assert client.post(reverse("operations:nomination_convert", args=[nomination.pk]),
+        assert client.post(reverse("cooperation:nomination_convert", args=[nomination.pk]),
                            {}).status_code == 404, username
     nomination.refresh_from_db()
     assert nomination.investigation is None
@@ -163,7 +164,7 @@ def test_non_involved_countries_cannot_answer_or_convert(client, nomination):
 
 def test_bad_nominations_name_the_field(client, meeting, network, demo):
     client.force_login(user("focal.tha"))
-    url = reverse("operations:planning_meeting", args=[meeting.pk])
+    url = reverse("cooperation:planning_meeting", args=[meeting.pk])
     before = Nomination.objects.count()
     # no partner, no title
     response = client.post(url, {"proposing_country": country("THA").pk, "network": network.pk})
@@ -212,7 +213,7 @@ def test_bad_nominations_name_the_field(client, meeting, network, demo):
 
 def test_converting_needs_an_acceptance_and_happens_once(client, nomination):
     client.force_login(user("secretariat"))
-    response = client.post(reverse("operations:nomination_convert", args=[nomination.pk]), {})
+    response = client.post(reverse("cooperation:nomination_convert", args=[nomination.pk]), {})
     assert response.status_code == 400
     assert "No partner country has accepted yet" in response.content.decode()
     with pytest.raises(ValidationError) as error:
@@ -220,7 +221,7 @@ def test_converting_needs_an_acceptance_and_happens_once(client, nomination):
     assert set(error.value.message_dict) == {"partners"}
     planning.nomination_answer(actor=user("focal.aus"), partner=partner(nomination, "AUS"),
                                accept=True)
-    response = client.post(reverse("operations:nomination_convert", args=[nomination.pk]),
+    response = client.post(reverse("cooperation:nomination_convert", args=[nomination.pk]),
                            {"starts_on": "2016-10-01", "ends_on": "2016-09-01"})
     assert response.status_code == 400
     assert "ends_on" in response.context["convert_form"].errors
@@ -237,7 +238,7 @@ def test_converting_needs_an_acceptance_and_happens_once(client, nomination):
 
 
 def test_only_the_secretariat_sets_up_planning_meetings(client, demo):
-    url = reverse("operations:planning_list")
+    url = reverse("cooperation:planning_list")
     data = {"joint_operation": 0, "name": "", "held_on": ""}
     client.force_login(user("focal.tha"))
     assert client.post(url, data).status_code == 404
@@ -264,17 +265,17 @@ def test_every_planning_change_is_audited(nomination):
                                accept=True)
     investigation = planning.nomination_convert(actor=user("secretariat"), nomination=nomination)
     answers = [e.pgh_data["answer"] for e in pghistory.models.Events.objects.references(
-        partner(nomination, "MYS")).filter(pgh_model="operations.NominationPartnerEvent"
+        partner(nomination, "MYS")).filter(pgh_model="cooperation.NominationPartnerEvent"
                                            ).order_by("pgh_created_at", "pgh_id")]
     assert answers == ["pending", "accepted", "declined", "accepted"]
     nomination_events = pghistory.models.Events.objects.references(nomination).filter(
-        pgh_model="operations.NominationEvent").order_by("pgh_created_at", "pgh_id")
+        pgh_model="cooperation.NominationEvent").order_by("pgh_created_at", "pgh_id")
     assert [e.pgh_label for e in nomination_events] == ["insert", "update"]
     assert nomination_events.last().pgh_data["investigation_id"] == investigation.pk
     assert nomination_events.last().pgh_data["converted_by_id"] == user("secretariat").pk
     member_events = pghistory.models.Events.objects.references(
         investigation.members.get(country__code="MYS")).filter(
-        pgh_model="operations.InvestigationMemberEvent")
+        pgh_model="cooperation.InvestigationMemberEvent")
     assert [e.pgh_data["state"] for e in member_events] == ["accepted"]
 
 

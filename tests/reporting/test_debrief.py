@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from operations.models import Lesson, Recommendation
 from reporting import rollups
 from reporting.debrief import draft_statement
+from reporting.models import Lesson, Recommendation
 from tests.reporting.test_statement import PARAGRAPH_8
 
 SLUG = "jpoa-2015"

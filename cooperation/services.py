@@ -1,5 +1,5 @@
 """The write path of cross-border cooperation: networks, joint investigations, their members,
-notes, and records attributed to an investigation.
+notes, records attributed to an investigation or linked to a network, and enquiries' answers.
 
 Membership is a guardian grant to the member country's group on the investigation: accepting
 assigns it, leaving removes it, in the same transaction as the state change, so access follows
@@ -16,22 +16,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from countries import access
 from countries.models import Country
+from operations.models import IntelligenceReport, InvestigationRecord, SuspectRecord
+from operations.services import RecordConflict
 
-from .models import (
-    DebriefWorkshop,
-    IntelligenceReport,
-    InvestigationMember,
-    InvestigationNote,
-    InvestigationRecord,
-    JointInvestigation,
-    Lesson,
-    Network,
-    Recommendation,
-    SuspectRecord,
-)
-from .services import RecordConflict
+from .models import InvestigationMember, InvestigationNote, JointInvestigation, Network
 
-VIEW = "operations.view_jointinvestigation"
+# The permission's app label is the model's content type's: cooperation since the move.
+VIEW = "cooperation.view_jointinvestigation"
 Member = InvestigationMember.State
 
 
@@ -319,71 +310,3 @@ def enquiry_answer(*, actor, record, answered_on: dt.date | None, version: int):
     locked.version += 1
     locked.save(update_fields=["answered_on", "version", "updated_at"])
     return locked
-
-
-# ---------------------------------------------------------------------------------------------
-# The debrief workshop
-# ---------------------------------------------------------------------------------------------
-
-LESSON_FIELDS = ("outcomes", "worked_well", "did_not_work_well", "do_differently")
-
-
-@transaction.atomic
-def workshop_save(*, actor, joint_operation, held_on: dt.date, place: str, co_chairs: str):
-    if not access.can_manage_workshop(actor):
-        raise PermissionDenied(_("The secretariat sets up the debrief workshop."))
-    workshop, _created = DebriefWorkshop.objects.update_or_create(
-        joint_operation=joint_operation,
-        defaults={"held_on": held_on, "place": place.strip(), "co_chairs": co_chairs.strip()})
-    return workshop
-
-
-@transaction.atomic
-def lessons_save(*, actor, workshop: DebriefWorkshop, country: Country, data: dict) -> Lesson:
-    """A country's focal point files (and later amends) the country's lessons."""
-    if not access.can_answer_for_country(actor, country.pk):
-        raise PermissionDenied(_("The country's focal point files its lessons."))
-    lesson, _created = Lesson.objects.select_for_update().get_or_create(
-        workshop=workshop, country=country)
-    for field in LESSON_FIELDS:
-        setattr(lesson, field, data.get(field, "").strip())
-    lesson.updated_by = actor
-    lesson.full_clean()
-    lesson.save()
-    return lesson
-
-
-@transaction.atomic
-def recommendation_add(*, actor, workshop: DebriefWorkshop, text: str, owner: str = "",
-                       due_on: dt.date | None = None) -> Recommendation:
-    if not access.can_manage_workshop(actor):
-        raise PermissionDenied(_("The secretariat records the recommendations."))
-    if not text.strip():
-        raise ValidationError({"text": _("Write the recommendation.")})
-    DebriefWorkshop.objects.select_for_update().get(pk=workshop.pk)  # one number at a time
-    last = workshop.recommendations.order_by("-number").values_list("number", flat=True).first()
-    recommendation = Recommendation(workshop=workshop, number=(last or 0) + 1, text=text.strip(),
-                                    owner=owner.strip(), due_on=due_on)
-    recommendation.full_clean()
-    recommendation.save()
-    return recommendation
-
-
-@transaction.atomic
-def recommendation_track(*, actor, recommendation: Recommendation, status: str,
-                         progress_note: str = "", owner: str | None = None,
-                         due_on: dt.date | None = None) -> Recommendation:
-    """Move a recommendation along; "done" is dated today, any other status clears the date."""
-    if not access.can_manage_workshop(actor):
-        raise PermissionDenied(_("The secretariat tracks the recommendations."))
-    if status not in Recommendation.Status.values:
-        raise ValidationError({"status": _("Choose a status from the list.")})
-    recommendation.status = status
-    recommendation.done_on = (recommendation.done_on or dt.date.today()) if status == "done" else None
-    recommendation.progress_note = progress_note.strip()
-    if owner is not None:
-        recommendation.owner = owner.strip()
-    recommendation.due_on = due_on
-    recommendation.full_clean()
-    recommendation.save()
-    return recommendation

@@ -1,7 +1,6 @@
 """Pages of cross-border cooperation: networks, joint investigations, invitations and notes."""
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,103 +8,24 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from countries import access
-from countries.models import Country
+from operations.forms import add_service_errors
+from operations.models import CrimeType, EnquiryRecord, Sector
+from operations.records import KINDS, KINDS_BY_MODEL, kind_or_404
+from operations.services import RecordConflict
 
-from . import cooperation
-from .forms import add_service_errors
-from .models import (
-    CrimeType,
-    EnquiryRecord,
-    InvestigationMember,
-    InvestigationNote,
-    JointInvestigation,
-    Network,
-    Sector,
-    check_period,
+from . import services as cooperation
+from .forms import (
+    AnswerForm,
+    GiveForm,
+    InviteForm,
+    NetworkForm,
+    NoteForm,
+    ProposeForm,
 )
-from .records import KINDS, KINDS_BY_MODEL, kind_or_404
-from .services import RecordConflict
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _own_countries(user, *, focal=False):
-    scope = access.scope_for(user)
-    ids = scope.focal_country_ids if focal else scope.record_country_ids
-    return Country.objects.filter(pk__in=ids).order_by("name")
-
-
-class NetworkForm(forms.ModelForm):
-    registered_by = forms.ModelChoiceField(queryset=Country.objects.none(),
-                                           label=gettext_lazy("Registered by"))
-
-    class Meta:
-        model = Network
-        fields = ["name", "aliases", "registered_by", "countries_active", "crime_types",
-                  "sectors", "status", "modus_operandi"]
-        widgets = {"countries_active": forms.CheckboxSelectMultiple,
-                   "modus_operandi": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"aliases": gettext_lazy("Other names, separated by commas."),
-                      "modus_operandi": gettext_lazy(
-                          "How it works: routes, recruitment, documents. No names of victims.")}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["registered_by"].queryset = _own_countries(user)
-        self.fields["registered_by"].initial = self.fields["registered_by"].queryset.first()
-        self.fields["countries_active"].queryset = Country.objects.order_by("name")
-
-
-class ProposeForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    network = forms.ModelChoiceField(queryset=Network.objects.none(),
-                                     label=gettext_lazy("Network"))
-    lead_country = forms.ModelChoiceField(queryset=Country.objects.none(),
-                                          label=gettext_lazy("Lead country"))
-    starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DATE)
-    ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE)
-    invited = forms.ModelMultipleChoiceField(
-        queryset=Country.objects.none(), label=gettext_lazy("Countries invited"),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Each country's focal point accepts or declines."))
-    purpose = forms.CharField(label=gettext_lazy("Purpose"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
-        self.fields["lead_country"].queryset = _own_countries(user, focal=True)
-        self.fields["lead_country"].initial = self.fields["lead_country"].queryset.first()
-        self.fields["invited"].queryset = Country.objects.exclude(
-            pk__in=access.scope_for(user).focal_country_ids).order_by("name")
-
-    def clean(self):
-        # The model's rule, here so that it shows with the form's other errors at once.
-        data = super().clean()
-        try:
-            check_period(data.get("starts_on"), data.get("ends_on"))
-        except ValidationError as error:
-            self.add_error(None, error)
-        return data
-
-
-class NoteForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("New note"), widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=gettext_lazy("Every member country reads it."))
-
-
-class InviteForm(forms.Form):
-    country = forms.ModelChoiceField(queryset=Country.objects.order_by("name"),
-                                     label=gettext_lazy("Invite a country"))
-
-
-class GiveForm(forms.Form):
-    country = forms.ModelChoiceField(queryset=Country.objects.order_by("name"),
-                                     label=gettext_lazy("Give this network to"))
+from .models import InvestigationMember, InvestigationNote, JointInvestigation, Network
 
 
 def _investigation_or_404(user, pk) -> JointInvestigation:
@@ -144,7 +64,7 @@ def investigation_list(request):
     invitations = [(i, m) for i in investigations for m in i.members.all()
                    if m.state == InvestigationMember.State.INVITED
                    and m.country_id in scope.record_country_ids]
-    return render(request, "operations/investigation_list.html", {
+    return render(request, "cooperation/investigation_list.html", {
         "investigations": [i for i in investigations if access.member_country_ids(request.user, i)
                            or scope.is_superuser],
         "invitations": invitations,
@@ -172,8 +92,8 @@ def network_create(request):
             add_service_errors(form, error)
         else:
             messages.success(request, _("Network registered."))
-            return redirect("operations:network_detail", network.pk)
-    return render(request, "operations/network_form.html", {"form": form},
+            return redirect("cooperation:network_detail", network.pk)
+    return render(request, "cooperation/network_form.html", {"form": form},
                   status=400 if form.errors else 200)
 
 
@@ -195,10 +115,10 @@ def network_detail(request, pk):
             else:
                 messages.success(request, _("%(country)s now sees this network.")
                                  % {"country": form.cleaned_data["country"].name})
-                return redirect("operations:network_detail", network.pk)
+                return redirect("cooperation:network_detail", network.pk)
     investigations = access.investigations_visible(
         request.user, network.investigations.select_related("lead_country"))
-    return render(request, "operations/network_detail.html", {
+    return render(request, "cooperation/network_detail.html", {
         "network": network, "give_form": form if can_give else None,
         "crime_types": [str(CrimeType(v).label) for v in network.crime_types],
         "sectors": [str(Sector(v).label) for v in network.sectors],
@@ -234,8 +154,8 @@ def investigation_create(request):
         else:
             messages.success(request, _("Joint investigation proposed; the invited countries' "
                                         "focal points are asked to accept."))
-            return redirect("operations:investigation_detail", investigation.pk)
-    return render(request, "operations/investigation_form.html", {"form": form},
+            return redirect("cooperation:investigation_detail", investigation.pk)
+    return render(request, "cooperation/investigation_form.html", {"form": form},
                   status=400 if form.errors else 200)
 
 
@@ -266,10 +186,10 @@ def investigation_detail(request, pk):
                     raise Http404 from error
                 add_service_errors(note_form, error)
             else:
-                return redirect("operations:investigation_detail", investigation.pk)
+                return redirect("cooperation:investigation_detail", investigation.pk)
     members = list(investigation.members.select_related("country").order_by("country__name"))
     lead_speaker = access.can_answer_for_country(request.user, investigation.lead_country_id)
-    return render(request, "operations/investigation_detail.html", {
+    return render(request, "cooperation/investigation_detail.html", {
         "investigation": investigation,
         "is_member": member,
         "members": [(m, access.can_answer_for_country(request.user, m.country_id))
@@ -296,8 +216,8 @@ def _service(request, call, investigation_id, success: str):
         messages.success(request, success)
     if access.investigations_visible(request.user, JointInvestigation.objects.filter(
             pk=investigation_id)).exists():
-        return redirect("operations:investigation_detail", investigation_id)
-    return redirect("operations:investigation_list")
+        return redirect("cooperation:investigation_detail", investigation_id)
+    return redirect("cooperation:investigation_list")
 
 
 @login_required
@@ -326,7 +246,7 @@ def member_invite(request, pk):
     form = InviteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a country to invite."))
-        return redirect("operations:investigation_detail", investigation.pk)
+        return redirect("cooperation:investigation_detail", investigation.pk)
     return _service(request, lambda: cooperation.member_invite(
         actor=request.user, investigation=investigation, country=form.cleaned_data["country"]),
         investigation.pk, _("%(country)s is invited.") % {
@@ -382,7 +302,7 @@ def enquiries_incoming(request):
     enquiries = access.records_visible(request.user, EnquiryRecord.objects.filter(
         counterpart_id__in=countries)).select_related("country", "counterpart", "agency").order_by(
         F("answered_on").asc(nulls_first=True), "-occurred_on", "-pk")
-    return render(request, "operations/enquiries_incoming.html", {"enquiries": enquiries})
+    return render(request, "cooperation/enquiries_incoming.html", {"enquiries": enquiries})
 
 
 @login_required
@@ -414,6 +334,3 @@ def enquiry_answer(request, pk):
     return redirect("operations:record_detail", "enquiries", record.pk)
 
 
-class AnswerForm(forms.Form):
-    answered_on = forms.DateField(label=gettext_lazy("Answered on"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)

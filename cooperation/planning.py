@@ -3,7 +3,7 @@
 At a planning meeting a country's focal point nominates a network to investigate and the
 partner countries to do it with; each partner answers through its focal point; the secretariat
 turns a nomination that partners accepted into a joint investigation, through the same member
-rows, guardian grants and audit as ``operations.cooperation``. Every row is audited.
+rows, guardian grants and audit as ``cooperation.services``. Every row is audited.
 """
 from __future__ import annotations
 
@@ -18,17 +18,10 @@ from django.utils.translation import gettext as _
 
 from countries import access
 from countries.models import Country, FocalPoint
+from operations.models import JointOperation, Participation
 
-from . import cooperation
-from .models import (
-    JointInvestigation,
-    JointOperation,
-    Network,
-    Nomination,
-    NominationPartner,
-    Participation,
-    PlanningMeeting,
-)
+from . import services as cooperation
+from .models import JointInvestigation, Network, Nomination, NominationPartner, PlanningMeeting
 
 Answer = NominationPartner.Answer
 # Taking part in a joint operation: these countries need a focal point for its period.

@@ -2,91 +2,36 @@
 focal point directory with its continuity warnings, and linking records to networks."""
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from countries import access
-from countries.models import Country, FocalPoint
+from countries.models import FocalPoint
+from operations.forms import add_service_errors
+from operations.records import kind_or_404
+from operations.services import RecordConflict
 
-from . import cooperation, planning
-from .cooperation_views import DATE
-from .forms import add_service_errors
-from .models import (
-    JointInvestigation,
-    JointOperation,
-    Network,
-    Nomination,
-    NominationPartner,
-    PlanningMeeting,
-)
-from .records import kind_or_404
-from .services import RecordConflict
+from . import planning
+from . import services as cooperation
+from .forms import ConvertForm, MeetingForm, NetworkLinkForm, NominationForm
+from .models import JointInvestigation, Network, Nomination, NominationPartner, PlanningMeeting
 
 # ---------------------------------------------------------------------------------------------
 # Forms
 # ---------------------------------------------------------------------------------------------
 
 
-class MeetingForm(forms.Form):
-    joint_operation = forms.ModelChoiceField(
-        queryset=JointOperation.objects.order_by("-starts_on"),
-        label=gettext_lazy("Next joint initiative"))
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
-    held_on = forms.DateField(label=gettext_lazy("Held on"), widget=DATE)
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
 
 
-class NominationForm(forms.Form):
-    proposing_country = forms.ModelChoiceField(queryset=Country.objects.none(),
-                                               label=gettext_lazy("Nominated by"))
-    network = forms.ModelChoiceField(queryset=Network.objects.none(),
-                                     label=gettext_lazy("Network to investigate"))
-    title = forms.CharField(label=gettext_lazy("Proposed investigation"), max_length=200)
-    partners = forms.ModelMultipleChoiceField(
-        queryset=Country.objects.none(), label=gettext_lazy("Partner countries"),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=gettext_lazy("Each partner's focal point accepts or declines."))
-    give_network = forms.BooleanField(
-        label=gettext_lazy("Give the network to the partner countries, so that they can see it"),
-        required=False, initial=True,
-        help_text=gettext_lazy("Only the focal point of the country that registered it can."))
-    purpose = forms.CharField(label=gettext_lazy("Purpose"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        scope = access.scope_for(user)
-        own = Country.objects.filter(pk__in=scope.focal_country_ids).order_by("name")
-        self.fields["proposing_country"].queryset = own
-        self.fields["proposing_country"].initial = own.first()
-        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
-        self.fields["partners"].queryset = Country.objects.exclude(
-            pk__in=scope.focal_country_ids).order_by("name")
 
 
-class ConvertForm(forms.Form):
-    starts_on = forms.DateField(label=gettext_lazy("Starts on"), widget=DATE, required=False,
-                                help_text=gettext_lazy("Empty: the joint initiative's start."))
-    ends_on = forms.DateField(label=gettext_lazy("Ends on"), widget=DATE, required=False,
-                              help_text=gettext_lazy("Empty: the joint initiative's end."))
 
 
-class NetworkLinkForm(forms.Form):
-    network = forms.ModelChoiceField(queryset=Network.objects.none(), required=False,
-                                     label=gettext_lazy("Network"),
-                                     empty_label=gettext_lazy("No network"))
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,10 +98,10 @@ def planning_list(request):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Planning meeting set up."))
-                return redirect("operations:planning_meeting", meeting.pk)
+                return redirect("cooperation:planning_meeting", meeting.pk)
     meetings = access.planning_meetings_visible(
         request.user, PlanningMeeting.objects.select_related("joint_operation"))
-    return render(request, "operations/planning_list.html", {
+    return render(request, "cooperation/planning_list.html", {
         "meetings": meetings, "form": form if can_manage else None,
         "warnings": _own_warnings(request.user),
     }, status=400 if form.errors else 200)
@@ -182,10 +127,10 @@ def planning_meeting(request, pk):
             else:
                 messages.success(request, _("Network nominated; the partner countries' focal "
                                             "points are asked to answer."))
-                return redirect("operations:planning_nomination", nomination.pk)
+                return redirect("cooperation:planning_nomination", nomination.pk)
     nominations = list(planning.nominations_for(
         user=request.user, queryset=Nomination.objects.filter(meeting=meeting)))
-    return render(request, "operations/planning_meeting.html", {
+    return render(request, "cooperation/planning_meeting.html", {
         "meeting": meeting, "rows": _nomination_rows(request.user, nominations),
         "form": form if can_nominate else None,
         "warnings": [w for w in _own_warnings(request.user)
@@ -197,7 +142,7 @@ def planning_meeting(request, pk):
 @require_safe
 def planning_nomination(request, pk):
     nomination = _nomination_or_404(request.user, pk)
-    return render(request, "operations/planning_nomination.html", {
+    return render(request, "cooperation/planning_nomination.html", {
         "row": _nomination_rows(request.user, [nomination])[0],
         "convert_form": ConvertForm() if access.can_manage_planning(request.user) else None,
     })
@@ -222,7 +167,7 @@ def nomination_answer(request, pk):
     else:
         messages.success(request, _("Your country accepted the nomination.") if accept
                          else _("Your country declined the nomination."))
-    return redirect("operations:planning_nomination", partner.nomination_id)
+    return redirect("cooperation:planning_nomination", partner.nomination_id)
 
 
 @login_required
@@ -242,9 +187,9 @@ def nomination_convert(request, pk):
             messages.success(request, _("Joint investigation “%(title)s” opened; the accepting "
                                         "countries are its members.") % {
                                             "title": investigation.title})
-            return redirect("operations:planning_nomination", nomination.pk)
+            return redirect("cooperation:planning_nomination", nomination.pk)
     nomination = _nomination_or_404(request.user, pk)
-    return render(request, "operations/planning_nomination.html", {
+    return render(request, "cooperation/planning_nomination.html", {
         "row": _nomination_rows(request.user, [nomination])[0], "convert_form": form,
     }, status=400)
 
@@ -273,10 +218,10 @@ def directory(request):
 # ---------------------------------------------------------------------------------------------
 
 
-def record_network_context(user, record) -> dict:
+def record_network_context(user, record) -> dict | None:
     """For a record's page: its network (named only to those who see it) and the link form."""
     if type(record) not in cooperation.NETWORK_LINKED_MODELS:
-        return {}
+        return None
     visible = access.sees_network(user, record.network_id, Network)
     can_link = access.can_change_record(user, record)
     form = None
