@@ -217,12 +217,16 @@ class JointOperationTotals:
     """
 
     def __init__(self, joint_operation: JointOperation, state: JointOperationState, *,
-                 view: access.CountriesView | None, cached: bool):
+                 user=None, cached: bool):
         self.joint_operation = joint_operation
         self.countries = state.countries
+        self._country_ids = frozenset(c.pk for c in state.countries)
+        self.user = user  # the reader; None: no user (exports, tasks, commands)
+        # What the reader may open about each country, worked out once.
+        self.view = (access.countries_view(user, self._country_ids)
+                     if user is not None else None)
         self.rollup = state.rollup
         self.return_states = state.return_states
-        self.view = view  # the reader's; None: no user (exports, tasks, commands)
         self._cached = cached
 
     @functools.cached_property
@@ -278,7 +282,12 @@ class JointOperationTotals:
 
     def may_break_down(self, country_id: int) -> bool:
         """The reader may see this one country's breakdowns (by sector, agency, week...)."""
-        return self.view is None or country_id in self.view.breakdown_ids
+        if self.view is None:
+            return True
+        if country_id in self._country_ids:
+            return country_id in self.view.breakdown_ids
+        # Not taking part (a return row without an operation): no rows, the same rule.
+        return access.can_view_country_breakdown(self.user, country_id)
 
     def breakdown(self, metric: Metric | str, dimension: Dimension, *,
                   country_id: int | None = None) -> dict[str, int]:
@@ -329,13 +338,12 @@ def period_weeks(joint_operation: JointOperation, rows: Rows, country_ids) -> li
     return sorted(weeks)
 
 
-def joint_operation_totals(joint_operation: JointOperation, *, user=None, cached: bool = False,
-         state: JointOperationState | None = None) -> JointOperationTotals:
+def joint_operation_totals(joint_operation: JointOperation, *, user=None,
+                           cached: bool = False) -> JointOperationTotals:
     """The figures of ``joint_operation`` for ``user`` (None: no reader's scope applies).
 
     Pages pass ``cached=True``; the API and the exports read the table each time.
     """
-    state = state or joint_operation_state(joint_operation=joint_operation)
-    view = (access.countries_view(user, (c.pk for c in state.countries))
-            if user is not None else None)
-    return JointOperationTotals(joint_operation, state, view=view, cached=cached)
+    return JointOperationTotals(joint_operation,
+                                joint_operation_state(joint_operation=joint_operation),
+                                user=user, cached=cached)
