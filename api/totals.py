@@ -19,7 +19,7 @@ from countries import access
 from countries.models import Country
 from operations.models import CountryReturn, JointOperation
 from operations.selectors import joint_operation_current
-from reporting import selectors
+from reporting import totals as figures
 from reporting.metrics import DIMENSIONS, METRICS, METRICS_BY_KEY, Dimension, Metric
 
 from .base import ApiViewMixin
@@ -52,7 +52,7 @@ class TotalsQuerySerializer(serializers.Serializer):
     def validate(self, attrs):
         metric, dimension = attrs.get("metric"), attrs.get("dimension")
         if metric and dimension and DIMENSIONS[dimension] not in METRICS_BY_KEY[metric].dimensions:
-            by = ", ".join(d.key for d in METRICS_BY_KEY[metric].dimensions)
+            by = ", ".join(d.key for d in METRICS_BY_KEY[metric].dimensions if d.key in DIMENSIONS)
             raise serializers.ValidationError({"dimension": [_(
                 "%(metric)s is not broken down by %(dimension)s; it is by: %(by)s.") % {
                 "metric": metric, "dimension": dimension, "by": by}]})
@@ -132,21 +132,15 @@ def _check_access(user, asked: TotalsRequest, country_ids: list[int]) -> None:
 def totals(*, user, asked: TotalsRequest) -> dict:
     """The figures asked for, as rows; a constant number of queries whatever the data."""
     joint_operation = asked.joint_operation
-    read = selectors.joint_operation_state(joint_operation=joint_operation)
+    read = figures.joint_operation_totals(joint_operation)
     countries = read.countries
     _check_access(user, asked, [c.pk for c in countries])
     if asked.country is not None:
         countries = [c for c in countries if c.pk == asked.country.pk]
-    accepted = {pk for pk, state in read.return_states.items() if state == CountryReturn.State.ACCEPTED}
+    accepted = read.accepted_ids
     key = asked.dimension.key if asked.dimension else ""
     metrics = [m for m in asked.metrics if asked.dimension is None or asked.dimension in m.dimensions]
-    values: dict[tuple[int, str, str], int] = {}
-    found: set[str] = set()
-    for country_id, metric, dimension, member, value in selectors.country_total_rows(
-            joint_operation_id=joint_operation.pk):
-        if dimension == key:
-            values[(country_id, metric, member)] = value
-            found.add(member)
+    found = {member for (_country, _metric, dimension, member) in read.rows if dimension == key}
     units = [[c] for c in countries] if asked.by_country else [countries]
     rows = []
     for unit in units:
@@ -157,9 +151,9 @@ def totals(*, user, asked: TotalsRequest) -> dict:
                                 else asked.country.code if asked.country else None),
                     "metric": metric.key, "metric_label": str(metric.label),
                     "dimension": key, "member": member, "member_label": label,
-                    "value": sum(values.get((c.pk, metric.key, member), 0) for c in unit),
-                    "accepted_value": sum(values.get((c.pk, metric.key, member), 0)
-                                          for c in unit if c.pk in accepted),
+                    "value": read.total(metric, [c.pk for c in unit], key, member),
+                    "accepted_value": read.total(
+                        metric, [c.pk for c in unit if c.pk in accepted], key, member),
                 })
     state = read.rollup
     codes = {c.pk: c.code for c in countries}
@@ -171,7 +165,7 @@ def totals(*, user, asked: TotalsRequest) -> dict:
         "last_updated": state.last_updated,
         "pending_countries": sorted(codes[pk] for pk in state.pending_country_ids if pk in codes),
         "countries": [{"code": c.code, "name": c.name,
-                       "return_state": read.return_states.get(c.pk, CountryReturn.State.OPEN)}
+                       "return_state": read.return_state(c.pk)}
                       for c in countries],
         "results": rows,
     }

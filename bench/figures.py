@@ -31,6 +31,7 @@ from operations import record_csv, selectors, services
 from operations.records import KINDS
 from reporting import dashboard as dashboards
 from reporting import rollups
+from reporting import totals as figures_read
 from reporting.metrics import METRICS
 from reporting.models import CountryTotal
 
@@ -171,10 +172,10 @@ def query_count(action: Callable[[], object]) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
-def totals_on_the_fly(*, joint_operation, last_updated) -> dashboards.Totals:
-    """What ``dashboard.country_totals`` returns, aggregated from the records on every call:
+def totals_on_the_fly(*, joint_operation_id, last_updated) -> figures_read.Rows:
+    """What ``totals.cached_total_rows`` returns, aggregated from the records on every call:
     the same registry, the same dimensions, no CountryTotal, no cache."""
-    scope = Q(operation__joint_operation_id=joint_operation.pk)
+    scope = Q(operation__joint_operation_id=joint_operation_id)
     return {
         (country_id, metric_key, dimension, member): value
         for metric in METRICS
@@ -201,7 +202,7 @@ def dashboard_figure(data: BenchData, scale: Scale) -> Figure:
         queries = {name: query_count(action) for name, action in actions.items()}
         cached_page = _page(_get(client, url))
         # On the fly: nothing cached, neither the totals nor the rendered body.
-        with mock.patch.object(dashboards, "country_totals", totals_on_the_fly), \
+        with mock.patch.object(figures_read, "cached_total_rows", totals_on_the_fly), \
                 mock.patch.object(dashboards, "cache", DummyCache("bench-on-the-fly", {})):
             on_the_fly_page = _page(_get(client, url))  # also the warm-up
             queries["on the fly"] = query_count(actions["dashboard"])

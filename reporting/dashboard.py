@@ -1,9 +1,10 @@
 """The regional dashboard: its filters, figures, per-country table and charts, from CountryTotal.
 
-It never reads the records. The totals of a joint operation are read in one query and cached
-under a key holding a version number the roll-up bumps (``bump_dashboard_version``); everything
-the page shows is shaped from them in Python, so the page costs the same few queries whatever
-the number of countries and records.
+It never reads the records. It reads the joint operation's figures through the read model
+(``reporting/totals.py``): its state in one query, and its totals in one more, cached under a
+key holding a version number the roll-up bumps (``bump_dashboard_version``); everything the
+page shows is shaped from them in Python, so the page costs the same few queries whatever the
+number of countries and records.
 
 The rendered body is cached too, under the same version, keyed by everything it shows: the
 joint operation, the filters, the roll-up's state, the returns' states and the user's access
@@ -11,10 +12,8 @@ view (``access.CountriesView``). A cache hit skips the figures, the table, the c
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -35,6 +34,7 @@ from operations.models import CountryReturn, JointOperation, Sector
 from operations.records import KINDS_BY_MODEL
 
 from . import selectors, statement
+from . import totals as totals_
 from .metrics import (
     AGE_BAND,
     CHANNEL,
@@ -47,54 +47,14 @@ from .metrics import (
     Dimension,
     Metric,
 )
+from .totals import (  # noqa: F401 - the cache's version, also the dashboard body's
+    CACHE_SECONDS,
+    VERSION_KEY,
+    bump_dashboard_version,
+    dashboard_version,
+)
 
-VERSION_KEY = "dashboard:version"
-CACHE_SECONDS = 15 * 60
-
-Totals = dict[tuple[int, str, str, str], int]  # (country id, metric, dimension, member) -> value
-
-# ---------------------------------------------------------------------------------------------
-# The cache
-# ---------------------------------------------------------------------------------------------
-
-
-def dashboard_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Start from the clock, not 1: entries of an evicted earlier version are never reused.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY, 0)
-    return version
-
-
-def bump_dashboard_version() -> None:
-    """Called by the roll-up after a successful run: every cached dashboard is out of date."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (or evicted): any new value will do
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-
-
-def country_totals(*, joint_operation: JointOperation, last_updated: dt.datetime | None) -> Totals:
-    """The joint operation's CountryTotal rows as a dict, from the cache or in one query.
-
-    The key also holds the time of the latest successful run, so totals cached between a bump
-    and the run's commit, or by a process whose cache did not see the bump (a per-process
-    cache), are never served after that run.
-    """
-    stamp = int(last_updated.timestamp() * 1_000_000) if last_updated else 0
-    key = f"dashboard:{dashboard_version()}:totals:{joint_operation.pk}:{stamp}"
-    totals = cache.get(key)
-    if totals is None:
-        totals = {
-            (country_id, metric, dimension, member): value
-            for country_id, metric, dimension, member, value in selectors.country_total_rows(
-                joint_operation_id=joint_operation.pk
-            )
-        }
-        cache.set(key, totals, CACHE_SECONDS)
-    return totals
-
+Totals = totals_.Rows  # (country id, metric, dimension, member) -> value
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers
@@ -245,7 +205,7 @@ class Dashboard:
     sector_label: str = ""
     countries: list[Country] = field(default_factory=list)  # with an operation, by name
     accepted_count: int = 0
-    state: selectors.RollupState | None = None
+    state: totals_.RollupState | None = None
     pending_names: list[str] = field(default_factory=list)
     failed_names: list[str] = field(default_factory=list)
     metrics: tuple[Metric, ...] = HEADLINE_METRICS
@@ -283,7 +243,7 @@ class Dashboard:
 
 
 def body_cache_key(*, joint_operation: JointOperation, countries: list[Country],
-                   form: DashboardFilterForm, state: selectors.RollupState,
+                   form: DashboardFilterForm, state: totals_.RollupState,
                    return_states: dict[int, str], view: access.CountriesView) -> str:
     """The cached body's key: the roll-up's version and everything the body shows.
 
@@ -322,9 +282,9 @@ def build(*, user, params) -> Dashboard:
     if joint_operation is None:
         return Dashboard(joint_operation=None)
 
-    read = selectors.joint_operation_state(joint_operation=joint_operation)
-    countries, state, return_states = read.countries, read.rollup, read.return_states
-    view = access.countries_view(user, (c.pk for c in countries))
+    # The state now (one query); the totals only when the body is not in the cache.
+    read = totals_.joint_operation_totals(joint_operation, user=user, cached=True)
+    countries, state, return_states, view = read.countries, read.rollup, read.return_states, read.view
     choosable = [c for c in countries if c.pk in view.breakdown_ids]
     data = params.copy()
     if not data.get("joint_operation"):
@@ -334,14 +294,11 @@ def build(*, user, params) -> Dashboard:
     country = next((c for c in choosable if c.code == form.cleaned_data.get("country")), None)
     sector = form.cleaned_data.get("sector") or ""
 
-    accepted_ids = {c.pk for c in countries
-                    if return_states.get(c.pk) == CountryReturn.State.ACCEPTED}
+    accepted_ids = read.accepted_ids
     names = {c.pk: c.name for c in countries}
 
     def compute() -> Details:
-        return _details(joint_operation=joint_operation, countries=countries, country=country,
-                        sector=sector, state=state, return_states=return_states,
-                        accepted_ids=accepted_ids, view=view)
+        return _details(read=read, country=country, sector=sector)
 
     return Dashboard(
         joint_operation=joint_operation,
@@ -362,9 +319,10 @@ def build(*, user, params) -> Dashboard:
     )
 
 
-def _details(*, joint_operation, countries, country, sector, state, return_states, accepted_ids,
-             view: access.CountriesView) -> Details:
-    totals = country_totals(joint_operation=joint_operation, last_updated=state.last_updated)
+def _details(*, read: totals_.JointOperationTotals, country: Country | None,
+             sector: str) -> Details:
+    joint_operation, countries, view = read.joint_operation, read.countries, read.view
+    accepted_ids, totals = read.accepted_ids, read.rows
     state_labels = dict(CountryReturn.State.choices)
 
     def readable(country_: Country | None) -> bool:
@@ -403,7 +361,7 @@ def _details(*, joint_operation, countries, country, sector, state, return_state
 
     rows = []
     for c in countries:
-        state_ = return_states.get(c.pk, CountryReturn.State.OPEN)
+        state_ = read.return_state(c.pk)
         links = readable(c)
         rows.append(CountryRow(
             country=c, state=state_, state_label=state_labels[state_],
@@ -424,7 +382,7 @@ def _details(*, joint_operation, countries, country, sector, state, return_state
         totals_row=[total([c.pk for c in countries], m) for m in HEADLINE_METRICS],
         accepted_row=[total(accepted_ids, m) for m in HEADLINE_METRICS],
         own_countries=[row for row in rows if row.country.pk in view.own_ids],
-        charts=_charts(joint_operation=joint_operation, totals=totals, countries=countries,
+        charts=_charts(read=read, countries=countries,
                        scope_ids=scope_ids, sector=sector, country_chosen=country is not None,
                        value=value),
     )
@@ -437,15 +395,6 @@ def _details(*, joint_operation, countries, country, sector, state, return_state
 NOT_RECORDED = pgettext_lazy("dimension member", "Not recorded")
 
 
-def dimension_members(dimension: Dimension, totals: Totals, scope_ids, metric_keys) -> list[str]:
-    """The dimension's fixed members, then any other member found in the totals."""
-    fixed = [member for member, _label in dimension.choices]
-    found = sorted({member for (c, m, d, member), v in totals.items()
-                    if d == dimension.key and m in metric_keys and c in scope_ids and v}
-                   - set(fixed))
-    return fixed + found
-
-
 def _breakdown(totals: Totals, scope_ids, metric: Metric, dimension: Dimension,
                members: list[str]) -> list[int]:
     return [sum(totals.get((c, metric.key, dimension.key, member), 0) for c in scope_ids)
@@ -456,42 +405,27 @@ def member_label(dimension: Dimension, member: str) -> str:
     return dimension.member_label(member) if member else NOT_RECORDED
 
 
-def period_weeks(joint_operation: JointOperation, totals: Totals, scope_ids) -> list[dt.date]:
-    """The Monday of every week of the period, plus any other week the totals hold."""
-    monday = joint_operation.starts_on - dt.timedelta(days=joint_operation.starts_on.weekday())
-    weeks = set()
-    while monday <= joint_operation.ends_on:
-        weeks.add(monday)
-        monday += dt.timedelta(days=7)
-    for (c, _m, d, member), v in totals.items():
-        if d == WEEK.key and c in scope_ids and v:
-            try:
-                weeks.add(dt.date.fromisoformat(member))
-            except ValueError:
-                continue
-    return sorted(weeks)
-
-
-def _charts(*, joint_operation, totals, countries, scope_ids, sector, country_chosen,
+def _charts(*, read: totals_.JointOperationTotals, countries, scope_ids, sector, country_chosen,
             value) -> list[Chart]:
+    totals = read.rows
     metrics = HEADLINE_METRICS
     by_key = {m.key: m for m in metrics}
     all_sectors_note = (
         _("For all sectors: this breakdown is not recorded by sector.") if sector else ""
     )
     sector_metrics = [m for m in metrics if _has_sector(m)]
-    sectors = dimension_members(SECTOR, totals, scope_ids, {m.key for m in sector_metrics})
+    sectors = read.members(SECTOR, scope_ids, {m.key for m in sector_metrics})
     if "" not in sectors and any(
         totals.get((c, m.key, SECTOR.key, ""), 0) for c in scope_ids for m in sector_metrics
     ):
         sectors.append("")
-    weeks = period_weeks(joint_operation, totals, scope_ids)
+    weeks = read.weeks(scope_ids)
     victims, officers = by_key["victims_assisted"], by_key["officers_trained"]
     categories = [member for member, _label in OFFICER_CATEGORY.choices]
 
     def single(id_, title, heading, dimension, metric, members=None):
-        members = members if members is not None else dimension_members(
-            dimension, totals, scope_ids, {metric.key})
+        members = members if members is not None else read.members(
+            dimension, scope_ids, {metric.key})
         return Chart(
             id=id_, title=title, label_heading=heading,
             labels=[member_label(dimension, m) for m in members],

@@ -1,8 +1,9 @@
 """The debrief statistics: one joint operation's figures, shaped once, written as CSV, XLSX,
 PDF or the statement text.
 
-Everything comes from CountryTotal through the metric registry (``debrief`` reads it in one
-query), never from the records. Two profiles:
+Everything comes from CountryTotal through the read model (``reporting/totals.py``: the
+joint operation's state and its totals, two queries) and the metric registry, never from the
+records. Two profiles:
 
 - restricted (participants): exact figures, accepted-returns-only totals and every breakdown;
 - public (a media release): the joint operation's one suppression pattern
@@ -28,8 +29,8 @@ from core.spreadsheets import csv_row, xlsx_cell, xlsx_row
 from countries.models import Country
 from operations.models import CountryReturn, JointOperation
 
-from . import disclosure, selectors, statement
-from .dashboard import dimension_members, member_label, period_weeks
+from . import disclosure, statement
+from .dashboard import member_label
 from .metrics import (
     DEBRIEF_METRICS,
     DIMENSIONS,
@@ -42,6 +43,7 @@ from .metrics import (
 )
 from .models import ExportJob
 from .statement import WITHHELD
+from .totals import dimension_members, joint_operation_totals, period_weeks
 
 Progress = Callable[[int], None]
 
@@ -178,11 +180,11 @@ def debrief(joint_operation: JointOperation, *, country: Country | None = None,
     """The debrief statistics of ``joint_operation`` (one country's or the region's). A public
     one is a product of the joint operation's release, refused (``UnsafeRelease``) when the
     release fails its audit."""
-    read, totals = _read(joint_operation)
+    read = joint_operation_totals(joint_operation)
     if profile != ExportJob.Profile.PUBLIC:
-        return _assemble(joint_operation, read.countries, totals, read.return_states,
+        return _assemble(joint_operation, read.countries, read.rows, read.return_states,
                          country=country, profile=profile, rounded=rounded)
-    release = public_release(joint_operation, read.countries, totals, read.return_states,
+    release = public_release(joint_operation, read.countries, read.rows, read.return_states,
                              rounded=rounded)
     release.check()
     product = next((d for d in release.products if d.country == country), None)
@@ -244,20 +246,9 @@ def public_release(joint_operation: JointOperation, countries: list[Country], to
 
 def release_of(joint_operation: JointOperation, *, threshold: int | None = None) -> Release:
     """The public release as it stands (the export form and ``disclosure_audit`` ask)."""
-    read, totals = _read(joint_operation)
-    return public_release(joint_operation, read.countries, totals, read.return_states,
+    read = joint_operation_totals(joint_operation)
+    return public_release(joint_operation, read.countries, read.rows, read.return_states,
                           threshold=threshold)
-
-
-def _read(joint_operation: JointOperation):
-    """The joint operation's countries and return states, and its totals by (country, metric,
-    dimension, member): two queries."""
-    read = selectors.joint_operation_state(joint_operation=joint_operation)
-    return read, {
-        (country_id, metric, dimension, member): value
-        for country_id, metric, dimension, member, value in selectors.country_total_rows(
-            joint_operation_id=joint_operation.pk)
-    }
 
 
 def _assemble(joint_operation: JointOperation, all_countries: list[Country], totals: dict,

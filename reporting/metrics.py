@@ -42,6 +42,11 @@ WEEK = Dimension("week", _("Week"), Cast(Cast(TruncWeek("occurred_on"), DateFiel
 OFFICER_CATEGORY = Dimension("officer_category", _("Officer category"), None,
                              tuple(om.OfficerCategory.choices))
 
+# The agency that entered a record (its id): the return page's breakdown of a country's figures.
+# Not one of DIMENSIONS: the dashboard, the exports and the API do not offer it.
+AGENCY = Dimension("agency", _("Agency"), Cast(F("agency_id"), CharField()))
+
+# The dimensions the dashboard, the debrief exports and the totals API break figures down by.
 DIMENSIONS: dict[str, Dimension] = {
     d.key: d for d in (SECTOR, EXPLOITATION, SEX, AGE_BAND, CHANNEL, WEEK, OFFICER_CATEGORY)
 }
@@ -81,21 +86,22 @@ OFFICERS_TRAINED = Sum(
 
 METRICS: tuple[Metric, ...] = (
     Metric("victims_assisted", _("Trafficked persons assisted"), om.VictimAssistanceRecord,
-           Sum("count"), dimensions=(SECTOR, EXPLOITATION, SEX, AGE_BAND, WEEK)),
+           Sum("count"), dimensions=(SECTOR, EXPLOITATION, SEX, AGE_BAND, WEEK, AGENCY)),
     Metric("search_warrants", _("Search warrants executed"), om.SearchWarrantRecord,
-           Sum("count"), dimensions=(SECTOR, WEEK)),
+           Sum("count"), dimensions=(SECTOR, WEEK, AGENCY)),
     Metric("suspects_identified", _("Suspects identified"), om.SuspectRecord, Sum("count"),
-           dimensions=(SECTOR, WEEK)),
-    Metric("arrests", _("Arrests"), om.ArrestRecord, Sum("count"), dimensions=(SECTOR, WEEK)),
+           dimensions=(SECTOR, WEEK, AGENCY)),
+    Metric("arrests", _("Arrests"), om.ArrestRecord, Sum("count"), dimensions=(SECTOR, WEEK, AGENCY)),
     Metric("investigations", _("New investigations launched"), om.InvestigationRecord,
-           Sum("count"), dimensions=(SECTOR, WEEK)),
+           Sum("count"), dimensions=(SECTOR, WEEK, AGENCY)),
     Metric("enquiries", _("Bilateral and international enquiries"), om.EnquiryRecord,
-           Sum("count"), dimensions=(CHANNEL, WEEK)),
+           Sum("count"), dimensions=(CHANNEL, WEEK, AGENCY)),
     Metric("awareness_activities", _("Awareness-raising activities"), om.AwarenessActivityRecord,
-           Sum("count"), dimensions=(SECTOR, WEEK)),
-    Metric("training_sessions", _("Training sessions"), om.TrainingSessionRecord, Count("id")),
+           Sum("count"), dimensions=(SECTOR, WEEK, AGENCY)),
+    Metric("training_sessions", _("Training sessions"), om.TrainingSessionRecord, Count("id"),
+           dimensions=(WEEK, AGENCY)),
     Metric("officers_trained", _("Officers trained"), om.TrainingSessionRecord, OFFICERS_TRAINED,
-           dimensions=(OFFICER_CATEGORY, WEEK)),
+           dimensions=(OFFICER_CATEGORY, WEEK, AGENCY)),
     Metric("intelligence_reports", _("Intelligence reports"), om.IntelligenceReport, Count("id"),
            headline=False),
     # How fast enquiries are answered (statement paragraph 14): answered records and the sum of

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from core import rls
 
-from .dashboard import bump_dashboard_version
-from .metrics import METRICS, TOTAL, Dimension, Metric
+from .metrics import HEADLINE_METRICS, METRICS, TOTAL, Dimension, Metric
 from .models import CountryTotal, RollupRun
+from .totals import bump_dashboard_version
 
 logger = logging.getLogger(__name__)
 
@@ -256,3 +256,17 @@ def verify(*, joint_operation_id: int | None = None) -> list[str]:
     if not problems:
         logger.info("roll-up verification: totals match the records")
     return problems
+
+
+def live_headline_figures(*, joint_operation_id: int) -> dict[str, int]:
+    """The headline figures of a joint operation added up from the records now, bypassing
+    CountryTotal (one aggregate per metric, every country: past row-level security).
+
+    Not for pages: every figure a user sees comes from the roll-up (``reporting/totals.py``).
+    This is the raw aggregate beside it, like ``differences``, for the ``regional_totals``
+    task (a Celery smoke check) and for checking the demo against the statement.
+    """
+    scope = Q(operation__joint_operation_id=joint_operation_id)
+    with rls.all_records():
+        return {metric.key: metric.aggregate(metric.model.objects.filter(scope))
+                for metric in HEADLINE_METRICS}

@@ -10,11 +10,8 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from operations.models import JointOperation
-
 from . import export_jobs, rollups
 from .models import PendingRollup, RollupRun
-from .selectors import headline_figures
 
 logger = logging.getLogger(__name__)
 
@@ -162,6 +159,7 @@ def purge_expired_exports() -> int:
 
 @shared_task(name="reporting.regional_totals")
 def regional_totals(joint_operation_id: int) -> dict[str, int]:
-    """The headline figures of a joint operation, aggregated from its records."""
-    joint_operation = JointOperation.objects.get(pk=joint_operation_id)
-    return {f.metric.key: f.value for f in headline_figures(joint_operation=joint_operation)}
+    """The headline figures of a joint operation, aggregated from its records (the labelled
+    live read, ``rollups.live_headline_figures``): a smoke check of the workers; no page
+    reads it."""
+    return rollups.live_headline_figures(joint_operation_id=joint_operation_id)

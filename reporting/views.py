@@ -12,7 +12,7 @@ from operations.forms import add_service_errors
 from operations.selectors import joint_operation_current
 
 from . import dashboard as dashboards
-from . import selectors
+from . import selectors, totals
 from .forms import ReturnReopenForm, ReturnSubmitForm
 
 
@@ -23,14 +23,16 @@ def home(request):
         # Fail closed: an account nobody has given a role yet sees no figures at all.
         return render(request, "reporting/no_membership.html")
     joint_operation = joint_operation_current()
-    figures = []
+    figures, rollup, pending_names = [], None, []
     participations, workspaces, return_states = [], [], []
     follows_every_return = access.follows_every_country(request.user)
     if joint_operation is not None:
-        figures = selectors.headline_figures(joint_operation=joint_operation)
+        read = totals.joint_operation_totals(joint_operation, user=request.user, cached=True)
+        figures, rollup = read.figures(), read.rollup
+        pending_names = sorted(c.name for c in read.countries if read.is_pending(c.pk))
         participations = list(joint_operation.participations.all())
         workspaces = selectors.country_workspaces(
-            user=request.user, joint_operation=joint_operation
+            user=request.user, joint_operation=joint_operation, totals=read
         )
         if follows_every_return:
             return_states = selectors.return_state_counts(
@@ -42,6 +44,8 @@ def home(request):
         {
             "joint_operation": joint_operation,
             "figures": figures,
+            "rollup": rollup,
+            "pending_names": pending_names,
             "operating": [p for p in participations if p.status == p.Status.TOOK_PART],
             "participations": participations,
             "co_chairs": list(joint_operation.co_chairs.all()) if joint_operation else [],
@@ -93,17 +97,7 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
     is_focal_point = access.can_submit_return(user, country_return)
     can_decide = access.can_decide_return(user)
     can_submit = is_focal_point and country_return.allows("submit")
-    agency_rows = selectors.agency_figures(
-        joint_operation=joint_operation, country_id=country_return.country_id
-    )
-    figures = selectors.country_figures(
-        joint_operation=joint_operation, country_id=country_return.country_id
-    )
-    # The breakdown table reads best with metrics down the side and agencies across.
-    breakdown = [
-        (figure.metric, [row.figures[index].value for row in agency_rows], figure.value)
-        for index, figure in enumerate(figures)
-    ]
+    figures = selectors.return_figures(user=user, country_return=country_return)
     field_errors = []  # (field id, message): summarised at the top, linked to the field
     for form in (submit_form, reopen_form):
         if form is not None:
@@ -113,9 +107,11 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
     return render(request, "reporting/return_detail.html", {
         "country_return": country_return,
         "joint_operation": joint_operation,
-        "figures": figures,
-        "agencies": [row.agency for row in agency_rows],
-        "breakdown": breakdown,
+        "figures": figures.figures,
+        "agencies": figures.agencies,
+        "breakdown": figures.breakdown,
+        "rollup": figures.rollup,
+        "pending_names": [country_return.country.name] if figures.pending else [],
         "timeline": selectors.return_timeline(country_return=country_return),
         "submit_form": (submit_form or ReturnSubmitForm()) if can_submit else None,
         "can_accept": can_decide and country_return.allows("accept"),

@@ -96,6 +96,15 @@ def demo(db, request):
         demo_load()
 
 
+@pytest.fixture
+def demo_rolled_up(demo):
+    """The demo with its totals added up by the real roll-up, as a running portal has them
+    moments after loading it (the demo copy has none: no commit hooks ran when it was made)."""
+    from reporting import rollups
+
+    rollups.rollup()
+
+
 def database_url_for_subprocess() -> str:
     """A DATABASE_URL pointing a child process at the database this test run uses."""
     from django.db import connection

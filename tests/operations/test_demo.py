@@ -4,7 +4,7 @@ from django.apps import apps
 
 from operations.demo import STATEMENT_TOTALS, demo_load
 from operations.models import JointOperation, Participation
-from reporting.selectors import headline_figures
+from reporting import rollups, totals
 
 PARAGRAPH_8 = [
     ("victims_assisted", 59),
@@ -19,9 +19,16 @@ PARAGRAPH_8 = [
 
 
 @pytest.fixture
-def figures(demo):
+def figures(demo_rolled_up):
+    """The regional figures as every page reads them: the read model of the roll-up."""
     joint_operation = JointOperation.objects.get(slug="jpoa-2015")
-    return {f.metric.key: f.value for f in headline_figures(joint_operation=joint_operation)}
+    return {f.metric.key: f.value
+            for f in totals.joint_operation_totals(joint_operation).figures()}
+
+
+def test_the_records_add_up_to_what_the_rollup_says(figures):
+    joint_operation = JointOperation.objects.get(slug="jpoa-2015")
+    assert rollups.live_headline_figures(joint_operation_id=joint_operation.pk) == figures
 
 
 @pytest.mark.parametrize(("metric", "expected"), PARAGRAPH_8)

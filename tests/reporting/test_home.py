@@ -10,7 +10,7 @@ def test_anonymous_user_is_sent_to_login(client, db):
     assert response.url.startswith(reverse("login"))
 
 
-def test_home_shows_the_2015_figures(client, demo):
+def test_home_shows_the_2015_figures(client, demo_rolled_up):
     client.force_login(get_user_model().objects.get(username="officer.tha"))
 
     response = client.get(reverse("home"))

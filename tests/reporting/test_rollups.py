@@ -24,24 +24,30 @@ from reporting.models import CountryTotal, PendingRollup, RollupRun
 
 JOIN = "JOIN operations_operation o ON o.id = r.operation_id"
 WEEK = "to_char(date_trunc('week', r.occurred_on), 'YYYY-MM-DD')"
+AGENCY = "r.agency_id::text"
 OFFICERS = "r.police_trained + r.airport_trained + r.immigration_trained + r.compliance_trained"
 HAND_WRITTEN = {
     # metric: (table, value, {dimension: member expression})
     "victims_assisted": ("operations_victimassistancerecord", "SUM(r.count)",
                          {"sector": "r.sector", "exploitation_type": "r.exploitation_type",
-                          "sex": "r.sex", "age_band": "r.age_band", "week": WEEK}),
+                          "sex": "r.sex", "age_band": "r.age_band", "week": WEEK,
+                          "agency": AGENCY}),
     "search_warrants": ("operations_searchwarrantrecord", "SUM(r.count)",
-                        {"sector": "r.sector", "week": WEEK}),
+                        {"sector": "r.sector", "week": WEEK, "agency": AGENCY}),
     "suspects_identified": ("operations_suspectrecord", "SUM(r.count)",
-                            {"sector": "r.sector", "week": WEEK}),
-    "arrests": ("operations_arrestrecord", "SUM(r.count)", {"sector": "r.sector", "week": WEEK}),
+                            {"sector": "r.sector", "week": WEEK, "agency": AGENCY}),
+    "arrests": ("operations_arrestrecord", "SUM(r.count)",
+                {"sector": "r.sector", "week": WEEK, "agency": AGENCY}),
     "investigations": ("operations_investigationrecord", "SUM(r.count)",
-                       {"sector": "r.sector", "week": WEEK}),
-    "enquiries": ("operations_enquiryrecord", "SUM(r.count)", {"channel": "r.channel", "week": WEEK}),
+                       {"sector": "r.sector", "week": WEEK, "agency": AGENCY}),
+    "enquiries": ("operations_enquiryrecord", "SUM(r.count)",
+                  {"channel": "r.channel", "week": WEEK, "agency": AGENCY}),
     "awareness_activities": ("operations_awarenessactivityrecord", "SUM(r.count)",
-                             {"sector": "r.sector", "week": WEEK}),
-    "training_sessions": ("operations_trainingsessionrecord", "COUNT(*)", {"week": WEEK}),
-    "officers_trained": ("operations_trainingsessionrecord", f"SUM({OFFICERS})", {"week": WEEK}),
+                             {"sector": "r.sector", "week": WEEK, "agency": AGENCY}),
+    "training_sessions": ("operations_trainingsessionrecord", "COUNT(*)",
+                          {"week": WEEK, "agency": AGENCY}),
+    "officers_trained": ("operations_trainingsessionrecord", f"SUM({OFFICERS})",
+                         {"week": WEEK, "agency": AGENCY}),
     "intelligence_reports": ("operations_intelligencereport", "COUNT(*)", {"week": WEEK}),
     "enquiries_answered": ("operations_enquiryrecord", "COUNT(*)", {"channel": "r.channel"},
                            "r.answered_on IS NOT NULL"),
