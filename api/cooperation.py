@@ -27,6 +27,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from cooperation import policies as cooperation_policies
 from cooperation import services as cooperation
 from cooperation.models import InvestigationMember, InvestigationNote, JointInvestigation, Network
 from countries import access
@@ -184,7 +185,7 @@ class NetworkViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
     ordering = ["name"]
 
     def get_queryset(self):
-        return access.networks_visible(self.request.user, Network.objects.select_related(
+        return cooperation_policies.networks_visible(self.request.user, Network.objects.select_related(
             "registered_by", "created_by").prefetch_related("countries_active", "shared_with"))
 
     def get_serializer_class(self):
@@ -287,7 +288,7 @@ class InvestigationSerializer(serializers.ModelSerializer):
     def get_is_member(self, investigation) -> bool:
         request = self.context.get("request")
         return request is not None and bool(
-            access.member_country_ids(request.user, investigation))
+            cooperation_policies.member_country_ids(request.user, investigation))
 
 
 class ProposeSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -311,7 +312,7 @@ class ProposeSerializer(StrictSerializerMixin, serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = request.user if request else None
-        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
+        self.fields["network"].queryset = cooperation_policies.networks_visible(user, Network.objects.all())
         self.fields["lead_country"].queryset = own_countries(user, focal=True)
 
 
@@ -340,7 +341,7 @@ def _investigation_example(name="Joint investigation", **changes):
 
 
 def _investigations(user):
-    return access.investigations_visible(user, JointInvestigation.objects.select_related(
+    return cooperation_policies.investigations_visible(user, JointInvestigation.objects.select_related(
         "network", "lead_country", "joint_operation", "proposed_by").prefetch_related(
         "members__country"))
 
@@ -409,7 +410,7 @@ class InvestigationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
                         status=code, **kwargs)
 
     def create(self, request, *args, **kwargs):
-        if not access.can_propose_investigation(request.user):
+        if not cooperation_policies.can_propose_investigation(request.user):
             raise exceptions.PermissionDenied(_("Only a focal point proposes a joint "
                                                 "investigation."))
         body = self.get_serializer(data=request.data)
@@ -555,7 +556,7 @@ class NoteViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
 
     def _investigation(self) -> JointInvestigation:
         investigation = _investigation_or_404(self.request.user, self.kwargs["investigation_pk"])
-        if not access.is_investigation_member(self.request.user, investigation):
+        if not cooperation_policies.is_investigation_member(self.request.user, investigation):
             raise Http404("Only member countries read the notes.")
         return investigation
 

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from countries import access
 from reporting import export_jobs, exports, selectors, statement
+from reporting import policies as reporting_policies
 from reporting.forms import ExportForm
 from reporting.metrics import HEADLINE_METRICS
 from reporting.models import ExportJob
@@ -166,7 +167,7 @@ class ExportJobViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
     filter_backends = []  # the caller's own jobs, newest first: few enough to page through
 
     def get_queryset(self):
-        return access.exports_visible(
+        return reporting_policies.exports_visible(
             self.request.user,
             ExportJob.objects.select_related("joint_operation", "country", "requested_by"),
         ).order_by("-created_at", "-pk")

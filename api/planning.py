@@ -25,6 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cooperation import planning
+from cooperation import policies as cooperation_policies
 from cooperation.models import (
     JointInvestigation,
     Network,
@@ -117,7 +118,7 @@ class PlanningMeetingViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixi
     ordering = ["-held_on"]
 
     def get_queryset(self):
-        return access.planning_meetings_visible(
+        return cooperation_policies.planning_meetings_visible(
             self.request.user, PlanningMeeting.objects.select_related("joint_operation"))
 
     def get_serializer_class(self):
@@ -134,7 +135,7 @@ class PlanningMeetingViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixi
             raise exceptions.NotFound() from error
 
     def create(self, request, *args, **kwargs):
-        if not access.can_manage_planning(request.user):
+        if not cooperation_policies.can_manage_planning(request.user):
             raise exceptions.PermissionDenied(_("The secretariat sets up planning meetings."))
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -245,9 +246,9 @@ class NominationWriteSerializer(StrictSerializerMixin, serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = request.user if request else None
-        self.fields["meeting"].queryset = access.planning_meetings_visible(
+        self.fields["meeting"].queryset = cooperation_policies.planning_meetings_visible(
             user, PlanningMeeting.objects.select_related("joint_operation"))
-        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
+        self.fields["network"].queryset = cooperation_policies.networks_visible(user, Network.objects.all())
         self.fields["proposing_country"].queryset = own_countries(user, focal=True)
 
 
@@ -350,7 +351,7 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         return {
             **self.get_serializer_context(),
             "visible_network_ids": planning.visible_network_ids(user),
-            "visible_investigation_ids": set(access.investigations_visible(
+            "visible_investigation_ids": set(cooperation_policies.investigations_visible(
                 user, JointInvestigation.objects.filter(pk__in=converted)
             ).values_list("pk", flat=True)) if converted else set(),
         }
@@ -375,7 +376,7 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         return self._respond(self.get_object())
 
     def create(self, request, *args, **kwargs):
-        if not access.can_nominate(request.user):
+        if not cooperation_policies.can_nominate(request.user):
             raise exceptions.PermissionDenied(_("A country's focal point nominates for it."))
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -436,7 +437,7 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
     @action(detail=True, methods=["post"])
     def convert(self, request, *args, **kwargs):
         nomination = self.get_object()
-        if not access.can_manage_planning(request.user):
+        if not cooperation_policies.can_manage_planning(request.user):
             raise exceptions.PermissionDenied(_(
                 "The secretariat turns nominations into joint investigations."))
         body = NominationConvertSerializer(data=request.data, context={

@@ -18,6 +18,7 @@ from rest_framework import serializers
 from countries import access
 from countries.models import Agency, Country
 from operations import models as om
+from operations import policies as operations_policies
 from operations.records import KINDS, RecordKind
 
 from .directory import CountryCode
@@ -74,7 +75,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
     def get_from_another_country(self, record) -> bool:
         request = self.context.get("request")
-        return request is not None and access.is_shared_with_user(request.user, record)
+        return request is not None and operations_policies.is_shared_with_user(request.user, record)
 
 
 # ---------------------------------------------------------------------------------------------

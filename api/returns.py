@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_v
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from countries import access
+from operations import policies as operations_policies
 from operations import services
 from operations.models import CountryReturn, JointOperation
 from operations.selectors import joint_operation_current
@@ -79,7 +79,7 @@ class CountryReturnViewSet(IdempotentMixin, ApiViewMixin, viewsets.GenericViewSe
     filter_backends = []  # filtered by ReturnListQuerySerializer: the list is not a queryset
 
     def get_queryset(self):  # for the browsable API and the schema only
-        return access.returns_visible(self.request.user, CountryReturn.objects.all())
+        return operations_policies.returns_visible(self.request.user, CountryReturn.objects.all())
 
     def _return(self) -> CountryReturn:
         try:

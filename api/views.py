@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from countries import access
-
-from . import services
+from . import policies, services
 from .models import ApiToken
 
 
@@ -29,7 +27,7 @@ def _is_htmx(request) -> bool:
 
 
 def _render(request, form, *, new_token=None, secret="", status=200):
-    tokens = access.tokens_visible(request.user, ApiToken.objects.all()).order_by(
+    tokens = policies.tokens_visible(request.user, ApiToken.objects.all()).order_by(
         F("revoked_at").asc(nulls_first=True), "-created_at", "-pk")  # active ones first
     template = "api/_api_token_region.html" if _is_htmx(request) else "api/api_tokens.html"
     return render(request, template, {
@@ -60,7 +58,7 @@ def api_tokens(request):
 @require_POST
 def api_token_revoke(request, pk):
     try:
-        token = access.tokens_visible(request.user, ApiToken.objects.all()).get(pk=pk)
+        token = policies.tokens_visible(request.user, ApiToken.objects.all()).get(pk=pk)
     except ApiToken.DoesNotExist as error:
         raise Http404("No such token.") from error
     services.api_token_revoke(actor=request.user, token=token)

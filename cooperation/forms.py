@@ -11,6 +11,7 @@ from countries import access
 from countries.models import Country
 from operations.models import JointOperation, check_period
 
+from . import policies
 from .models import (
     Network,
 )
@@ -62,7 +63,7 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
+        self.fields["network"].queryset = policies.networks_visible(user, Network.objects.all())
         self.fields["lead_country"].queryset = _own_countries(user, focal=True)
         self.fields["lead_country"].initial = self.fields["lead_country"].queryset.first()
         self.fields["invited"].queryset = Country.objects.exclude(
@@ -130,7 +131,7 @@ class NominationForm(forms.Form):
         own = Country.objects.filter(pk__in=scope.focal_country_ids).order_by("name")
         self.fields["proposing_country"].queryset = own
         self.fields["proposing_country"].initial = own.first()
-        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
+        self.fields["network"].queryset = policies.networks_visible(user, Network.objects.all())
         self.fields["partners"].queryset = Country.objects.exclude(
             pk__in=scope.focal_country_ids).order_by("name")
 
@@ -150,4 +151,4 @@ class NetworkLinkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = access.networks_visible(user, Network.objects.all())
+        self.fields["network"].queryset = policies.networks_visible(user, Network.objects.all())

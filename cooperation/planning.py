@@ -20,6 +20,7 @@ from countries import access
 from countries.models import Country, FocalPoint
 from operations.models import JointOperation, Participation
 
+from . import policies
 from . import services as cooperation
 from .models import JointInvestigation, Network, Nomination, NominationPartner, PlanningMeeting
 
@@ -37,7 +38,7 @@ TAKING_PART = (Participation.Status.INVITED, Participation.Status.AGREED,
 @transaction.atomic
 def meeting_create(*, actor, joint_operation: JointOperation, name: str, held_on: dt.date,
                    place: str = "") -> PlanningMeeting:
-    if not access.can_manage_planning(actor):
+    if not policies.can_manage_planning(actor):
         raise PermissionDenied(_("The secretariat sets up planning meetings."))
     meeting = PlanningMeeting(joint_operation=joint_operation, name=name.strip(),
                               held_on=held_on, place=place.strip(), created_by=actor)
@@ -58,7 +59,7 @@ def nomination_create(*, actor, meeting: PlanningMeeting, proposing_country: Cou
     if not access.can_answer_for_country(actor, proposing_country.pk):
         raise PermissionDenied(_("A country's focal point nominates for it."))
     errors: dict[str, str] = {}
-    if not access.sees_network(actor, network.pk, Network):
+    if not policies.sees_network(actor, network.pk, Network):
         errors["network"] = _("Choose a network your country knows.")
     elif Nomination.objects.filter(meeting=meeting, network=network).exists():
         errors["network"] = _("This network is already nominated at this meeting.")
@@ -132,7 +133,7 @@ def nomination_convert(*, actor, nomination: Nomination, starts_on: dt.date | No
     """The secretariat turns an accepted nomination into a joint investigation: the nominating
     country leads it, the partners that accepted are its members; over the joint initiative's
     period unless another is given."""
-    if not access.can_manage_planning(actor):
+    if not policies.can_manage_planning(actor):
         raise PermissionDenied(_("The secretariat turns nominations into joint investigations."))
     nomination = Nomination.objects.select_for_update().select_related(
         "meeting__joint_operation", "network", "proposing_country").get(pk=nomination.pk)
@@ -167,7 +168,7 @@ def nomination_convert(*, actor, nomination: Nomination, starts_on: dt.date | No
 def nominations_for(*, user, queryset=None):
     """Nominations the user sees, with what the pages show joined in."""
     queryset = Nomination.objects.all() if queryset is None else queryset
-    return access.nominations_visible(user, queryset.select_related(
+    return policies.nominations_visible(user, queryset.select_related(
         "meeting__joint_operation", "network__registered_by", "proposing_country", "investigation",
     ).prefetch_related(Prefetch("partners", queryset=NominationPartner.objects.select_related(
         "country").order_by("country__name"))))
@@ -186,7 +187,7 @@ def nomination_status(nomination: Nomination) -> str:
 
 
 def visible_network_ids(user) -> set[int]:
-    return set(access.networks_visible(user, Network.objects.all()).values_list("pk", flat=True))
+    return set(policies.networks_visible(user, Network.objects.all()).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def focal_point_continuity(*, user, today: dt.date | None = None) -> dict:
     taking_part = {(p.joint_operation_id, p.country_id)
                    for j in joint_operations for p in j.participations.all()}
     country_ids = {country_id for _joint, country_id in taking_part}
-    countries = list(access.continuity_countries_visible(user, Country.objects.filter(
+    countries = list(policies.continuity_countries_visible(user, Country.objects.filter(
         Q(pk__in=country_ids) | Q(focal_points__isnull=False)).distinct()).order_by("name"))
     focal_points: dict[int, list[FocalPoint]] = {}
     for focal_point in access.focal_points_visible(user, FocalPoint.objects.filter(

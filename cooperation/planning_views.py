@@ -16,7 +16,7 @@ from operations.forms import add_service_errors
 from operations.records import kind_or_404
 from operations.services import RecordConflict
 
-from . import planning
+from . import planning, policies
 from . import services as cooperation
 from .forms import ConvertForm, MeetingForm, NetworkLinkForm, NominationForm
 from .models import JointInvestigation, Network, Nomination, NominationPartner, PlanningMeeting
@@ -41,7 +41,7 @@ from .models import JointInvestigation, Network, Nomination, NominationPartner, 
 
 def _meeting_or_404(user, pk) -> PlanningMeeting:
     try:
-        return access.planning_meetings_visible(
+        return policies.planning_meetings_visible(
             user, PlanningMeeting.objects.select_related("joint_operation")).get(pk=pk)
     except (PlanningMeeting.DoesNotExist, ValueError) as missing:
         raise Http404("No such planning meeting.") from missing
@@ -62,7 +62,7 @@ def _own_warnings(user):
 def _nomination_rows(user, nominations):
     """What a page shows of each nomination; a network's name only to those who see it."""
     seen = planning.visible_network_ids(user)
-    visible_investigations = set(access.investigations_visible(
+    visible_investigations = set(policies.investigations_visible(
         user, JointInvestigation.objects.filter(
             pk__in=[n.investigation_id for n in nominations if n.investigation_id])
     ).values_list("pk", flat=True))
@@ -75,7 +75,7 @@ def _nomination_rows(user, nominations):
             "partners": [(p, access.can_answer_for_country(user, p.country_id)
                           and not nomination.investigation_id) for p in nomination.partners.all()],
             "investigation_visible": nomination.investigation_id in visible_investigations,
-            "can_convert": (access.can_manage_planning(user)
+            "can_convert": (policies.can_manage_planning(user)
                             and planning.convert_refusal(nomination) is None),
         })
     return rows
@@ -84,9 +84,9 @@ def _nomination_rows(user, nominations):
 @login_required
 @require_http_methods(["GET", "POST"])
 def planning_list(request):
-    if not access.can_view_directory(request.user):
+    if not policies.can_view_directory(request.user):
         raise Http404
-    can_manage = access.can_manage_planning(request.user)
+    can_manage = policies.can_manage_planning(request.user)
     form = MeetingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not can_manage:
@@ -99,7 +99,7 @@ def planning_list(request):
             else:
                 messages.success(request, _("Planning meeting set up."))
                 return redirect("cooperation:planning_meeting", meeting.pk)
-    meetings = access.planning_meetings_visible(
+    meetings = policies.planning_meetings_visible(
         request.user, PlanningMeeting.objects.select_related("joint_operation"))
     return render(request, "cooperation/planning_list.html", {
         "meetings": meetings, "form": form if can_manage else None,
@@ -111,7 +111,7 @@ def planning_list(request):
 @require_http_methods(["GET", "POST"])
 def planning_meeting(request, pk):
     meeting = _meeting_or_404(request.user, pk)
-    can_nominate = access.can_nominate(request.user)
+    can_nominate = policies.can_nominate(request.user)
     form = NominationForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if not can_nominate:
@@ -144,7 +144,7 @@ def planning_nomination(request, pk):
     nomination = _nomination_or_404(request.user, pk)
     return render(request, "cooperation/planning_nomination.html", {
         "row": _nomination_rows(request.user, [nomination])[0],
-        "convert_form": ConvertForm() if access.can_manage_planning(request.user) else None,
+        "convert_form": ConvertForm() if policies.can_manage_planning(request.user) else None,
     })
 
 
@@ -174,7 +174,7 @@ def nomination_answer(request, pk):
 @require_POST
 def nomination_convert(request, pk):
     nomination = _nomination_or_404(request.user, pk)
-    if not access.can_manage_planning(request.user):
+    if not policies.can_manage_planning(request.user):
         raise Http404
     form = ConvertForm(request.POST)
     if form.is_valid():
@@ -202,7 +202,7 @@ def nomination_convert(request, pk):
 @login_required
 @require_safe
 def directory(request):
-    if not access.can_view_directory(request.user):
+    if not policies.can_view_directory(request.user):
         raise Http404
     continuity = planning.focal_point_continuity(user=request.user)
     focal_points = access.focal_points_visible(request.user, FocalPoint.objects.select_related(
@@ -222,7 +222,7 @@ def record_network_context(user, record) -> dict | None:
     """For a record's page: its network (named only to those who see it) and the link form."""
     if type(record) not in cooperation.NETWORK_LINKED_MODELS:
         return None
-    visible = access.sees_network(user, record.network_id, Network)
+    visible = policies.sees_network(user, record.network_id, Network)
     can_link = access.can_change_record(user, record)
     form = None
     if can_link:

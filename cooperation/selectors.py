@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from countries import access
 
+from . import policies
 from .models import JointInvestigation
 
 
@@ -11,7 +12,7 @@ def attributable_investigations(*, user, record) -> list | None:
     to; None when the user may not change the record or there is nothing to choose."""
     if not access.can_change_record(user, record):
         return None
-    choices = list(access.investigations_visible(user, JointInvestigation.objects.filter(
+    choices = list(policies.investigations_visible(user, JointInvestigation.objects.filter(
         members__country_id=record.country_id, members__state="accepted",
     ).exclude(status=JointInvestigation.Status.CLOSED)).order_by("title"))
     return choices if choices or record.joint_investigation_id else None

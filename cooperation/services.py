@@ -19,6 +19,7 @@ from countries.models import Country
 from operations.models import IntelligenceReport, InvestigationRecord, SuspectRecord
 from operations.services import RecordConflict
 
+from . import policies
 from .models import InvestigationMember, InvestigationNote, JointInvestigation, Network
 
 # The permission's app label is the model's content type's: cooperation since the move.
@@ -53,7 +54,7 @@ def network_create(*, actor, registered_by: Country, data: dict, countries_activ
 @transaction.atomic
 def network_update(*, actor, network: Network, data: dict, countries_active=None) -> Network:
     """Change a network's description: the registering country's people keep it up to date."""
-    if not access.can_change_network(actor, network):
+    if not policies.can_change_network(actor, network):
         raise PermissionDenied(_(
             "Only the people of the country that registered the network change it."))
     network = Network.objects.select_for_update().get(pk=network.pk)
@@ -88,7 +89,7 @@ def investigation_propose(*, actor, lead_country: Country, network: Network, tit
     """The lead country proposes and invites; it is a member from the start."""
     if not access.can_answer_for_country(actor, lead_country.pk):
         raise PermissionDenied(_("Only a focal point proposes a joint investigation."))
-    if not access.networks_visible(actor, Network.objects.filter(pk=network.pk)).exists():
+    if not policies.networks_visible(actor, Network.objects.filter(pk=network.pk)).exists():
         raise ValidationError({"network": _("Choose a network your country knows.")})
     invited = [c for c in invited if c.pk != lead_country.pk]
     if not invited:
@@ -133,7 +134,7 @@ def investigation_open_agreed(*, actor, lead_country: Country, network: Network,
     """The secretariat opens an investigation the countries already agreed to (an accepted
     nomination of a planning meeting): the lead and every agreeing country are members at once,
     with the same member rows, grants and audit as accepting an invitation."""
-    if not access.can_manage_planning(actor):
+    if not policies.can_manage_planning(actor):
         raise PermissionDenied(_("The secretariat opens agreed joint investigations."))
     members = [c for c in members if c.pk != lead_country.pk]
     if not members:
@@ -228,7 +229,7 @@ def investigation_close(*, actor, investigation: JointInvestigation) -> JointInv
 def _writing_country(actor, investigation: JointInvestigation) -> int:
     if investigation.status == JointInvestigation.Status.CLOSED:
         raise ValidationError({"text": _("The investigation is closed.")})
-    countries = access.member_country_ids(actor, investigation)
+    countries = policies.member_country_ids(actor, investigation)
     if not countries:
         raise PermissionDenied(_("Only member countries add to the investigation."))
     return min(countries)
@@ -256,7 +257,7 @@ def record_attribute(*, actor, record, investigation: JointInvestigation | None,
         raise RecordConflict(locked)
     if investigation is not None:
         _writing_country(actor, investigation)
-        if locked.country_id not in access.member_country_ids(actor, investigation):
+        if locked.country_id not in policies.member_country_ids(actor, investigation):
             raise ValidationError({"joint_investigation": _(
                 "The record's country is not a member of this investigation.")})
     locked.joint_investigation = investigation
@@ -279,7 +280,7 @@ def record_network_link(*, actor, record, network: Network | None, version: int)
     locked = access.get_changeable_or_404(actor, model.objects.select_for_update(), pk=record.pk)
     if locked.version != version:
         raise RecordConflict(locked)
-    if network is not None and not access.sees_network(actor, network.pk, Network):
+    if network is not None and not policies.sees_network(actor, network.pk, Network):
         raise ValidationError({"network": _("Choose a network your country knows.")})
     locked.network = network
     locked.version += 1

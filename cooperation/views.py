@@ -16,6 +16,7 @@ from operations.models import CrimeType, EnquiryRecord, Sector
 from operations.records import KINDS, KINDS_BY_MODEL, kind_or_404
 from operations.services import RecordConflict
 
+from . import policies
 from . import services as cooperation
 from .forms import (
     AnswerForm,
@@ -30,7 +31,7 @@ from .models import InvestigationMember, InvestigationNote, JointInvestigation, 
 
 def _investigation_or_404(user, pk) -> JointInvestigation:
     try:
-        return access.investigations_visible(
+        return policies.investigations_visible(
             user, JointInvestigation.objects.select_related("network", "lead_country")
         ).get(pk=pk)
     except (JointInvestigation.DoesNotExist, ValueError) as missing:
@@ -39,7 +40,7 @@ def _investigation_or_404(user, pk) -> JointInvestigation:
 
 def _network_or_404(user, pk) -> Network:
     try:
-        return access.networks_visible(user, Network.objects.select_related("registered_by")
+        return policies.networks_visible(user, Network.objects.select_related("registered_by")
                                        ).get(pk=pk)
     except (Network.DoesNotExist, ValueError) as missing:
         raise Http404("No such network.") from missing
@@ -58,19 +59,19 @@ def _member_or_404(user, pk) -> InvestigationMember:
 @require_safe
 def investigation_list(request):
     scope = access.scope_for(request.user)
-    investigations = list(access.investigations_visible(
+    investigations = list(policies.investigations_visible(
         request.user, JointInvestigation.objects.select_related("network", "lead_country")
     ).prefetch_related("members__country"))
     invitations = [(i, m) for i in investigations for m in i.members.all()
                    if m.state == InvestigationMember.State.INVITED
                    and m.country_id in scope.record_country_ids]
     return render(request, "cooperation/investigation_list.html", {
-        "investigations": [i for i in investigations if access.member_country_ids(request.user, i)
+        "investigations": [i for i in investigations if policies.member_country_ids(request.user, i)
                            or scope.is_superuser],
         "invitations": invitations,
-        "networks": access.networks_visible(request.user, Network.objects.select_related(
+        "networks": policies.networks_visible(request.user, Network.objects.select_related(
             "registered_by")),
-        "can_propose": access.can_propose_investigation(request.user),
+        "can_propose": policies.can_propose_investigation(request.user),
         "can_register": bool(scope.record_country_ids),
     })
 
@@ -116,7 +117,7 @@ def network_detail(request, pk):
                 messages.success(request, _("%(country)s now sees this network.")
                                  % {"country": form.cleaned_data["country"].name})
                 return redirect("cooperation:network_detail", network.pk)
-    investigations = access.investigations_visible(
+    investigations = policies.investigations_visible(
         request.user, network.investigations.select_related("lead_country"))
     return render(request, "cooperation/network_detail.html", {
         "network": network, "give_form": form if can_give else None,
@@ -142,7 +143,7 @@ def _linked_records(user, network):
 @login_required
 @require_http_methods(["GET", "POST"])
 def investigation_create(request):
-    if not access.can_propose_investigation(request.user):
+    if not policies.can_propose_investigation(request.user):
         raise Http404
     form = ProposeForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -172,7 +173,7 @@ def _attributed_records(user, investigation):
 @require_http_methods(["GET", "POST"])
 def investigation_detail(request, pk):
     investigation = _investigation_or_404(request.user, pk)
-    member = access.is_investigation_member(request.user, investigation)
+    member = policies.is_investigation_member(request.user, investigation)
     note_form = NoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":  # a new note
         if not member:
@@ -214,7 +215,7 @@ def _service(request, call, investigation_id, success: str):
             messages.error(request, message)
     else:
         messages.success(request, success)
-    if access.investigations_visible(request.user, JointInvestigation.objects.filter(
+    if policies.investigations_visible(request.user, JointInvestigation.objects.filter(
             pk=investigation_id)).exists():
         return redirect("cooperation:investigation_detail", investigation_id)
     return redirect("cooperation:investigation_list")

@@ -5,6 +5,11 @@ non-superusers — is scoped here. The module knows no record model: it scopes a
 model has a ``country`` foreign key, and finds shared objects through django-guardian's direct
 group-permission table for that model. It fails closed: a user without an active membership
 sees no records. An object outside a user's scope raises Http404, exactly like a missing one.
+
+Layers (issue 19): this module holds the scope, country groups and the generic scoping of
+records, agencies, countries and reference data; each app states its own feature rules beside
+its models on this base (``operations/policies.py``, ``cooperation/policies.py``,
+``reporting/policies.py``, ``api/policies.py``). A model declares itself ``sensitive``.
 """
 from __future__ import annotations
 
@@ -215,79 +220,13 @@ def get_changeable_or_404(user, queryset: QuerySet, **lookup) -> Model:
 
 
 # ---------------------------------------------------------------------------------------------
-# Joint investigations and networks (cross-border cooperation)
+# Speaking for a country, agencies and countries
 # ---------------------------------------------------------------------------------------------
-# A member country's group holds guardian's view permission on the investigation; that one
-# grant shares the investigation's notes and the records attributed to it. Leaving removes it.
-
-
-def investigations_visible(user, queryset: QuerySet) -> QuerySet:
-    """Investigations the user's countries are members of, or invited to (to answer)."""
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return queryset
-    if not scope.record_country_ids:
-        return queryset.none()
-    invited = queryset.model.objects.filter(
-        members__country_id__in=scope.record_country_ids, members__state="invited"
-    ).values("pk")
-    return queryset.filter(Q(pk__in=shared_ids(user, queryset.model)) | Q(pk__in=invited))
-
-
-def is_investigation_member(user, investigation) -> bool:
-    """The user's country is a member now: it reads the notes and the attributed records."""
-    scope = scope_for(user)
-    return scope.is_superuser or shared_ids(user, type(investigation)).filter(
-        content_object_id=investigation.pk).exists()
-
-
-def member_country_ids(user, investigation) -> set[int]:
-    """The user's countries among the investigation's current members."""
-    return {m.country_id for m in investigation.members.all()
-            if m.state == "accepted" and m.country_id in scope_for(user).record_country_ids}
 
 
 def can_answer_for_country(user, country_id: int) -> bool:
     """Accept, decline, leave, invite: a country's focal point speaks for it."""
     return country_id in scope_for(user).focal_country_ids
-
-
-def can_propose_investigation(user) -> bool:
-    return bool(scope_for(user).focal_country_ids)
-
-
-def networks_visible(user, queryset: QuerySet) -> QuerySet:
-    """Networks the user's countries registered or were given, and those under a joint
-    investigation their country is a member of."""
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return queryset
-    if not scope.record_country_ids:
-        return queryset.none()
-    investigation = queryset.model._meta.get_field("investigations").related_model
-    ids = scope.record_country_ids
-    given = queryset.model.objects.filter(shared_with__in=ids).values("pk")
-    investigated = investigation.objects.filter(
-        pk__in=shared_ids(user, investigation)).values("network_id")
-    return queryset.filter(
-        Q(registered_by_id__in=ids) | Q(pk__in=given) | Q(pk__in=investigated))
-
-
-def can_change_network(user, network) -> bool:
-    """The registering country's people keep it up to date; its focal point gives it away."""
-    scope = scope_for(user)
-    return scope.is_superuser or network.registered_by_id in scope.record_country_ids
-
-
-def can_manage_workshop(user) -> bool:
-    """The secretariat sets up the debrief workshop and tracks its recommendations."""
-    scope = scope_for(user)
-    return scope.is_superuser or Role.SECRETARIAT in scope.roles
-
-
-def can_draft_statement(user) -> bool:
-    """The co-chairs' statement is drafted by the secretariat and read by the co-chairs."""
-    return can_manage_workshop(user) or Role.CO_CHAIR in scope_for(user).roles
 
 
 def agencies_visible(user, queryset: QuerySet) -> QuerySet:
@@ -328,28 +267,6 @@ def can_enter_for_agency(user, agency) -> bool:
 def can_enter_records(user) -> bool:
     scope = scope_for(user)
     return scope.is_superuser or bool(scope.officer_agency_ids or scope.focal_country_ids)
-
-
-def can_share_record(user, record) -> bool:
-    """Focal points share their country's records; officers share their own agency's."""
-    return can_change_record(user, record)
-
-
-def is_shared_with_user(user, record) -> bool:
-    """Whether the user reads ``record`` only because it was shared with their country."""
-    scope = scope_for(user)
-    return record.country_id not in scope.record_country_ids and not scope.is_superuser
-
-
-def imports_visible(user, queryset: QuerySet) -> QuerySet:
-    """Import batches the user may open: only their own uploads, while they may enter records.
-
-    A batch holds the raw cells of a file (intelligence text included): nobody else sees it,
-    administrators neither.
-    """
-    if not can_enter_records(user):
-        return queryset.none()
-    return queryset.filter(uploaded_by=user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,47 +333,6 @@ def countries_view(user, country_ids) -> CountriesView:
     )
 
 
-def can_export(user, *, profile: str, country_id: int | None) -> bool:
-    """Debrief exports: a region's (``country_id`` None) for those who follow every country;
-    one country's for its own people too. The public profile (a media release) is for the
-    co-chairs, the secretariat, administrators and a country's focal point — not officers."""
-    scope = scope_for(user)
-    follows_every_country = scope.follows_every_country
-    if country_id is None:
-        return follows_every_country
-    if profile == "public":
-        return follows_every_country or country_id in scope.focal_country_ids
-    return follows_every_country or country_id in scope.record_country_ids
-
-
-def exports_visible(user, queryset: QuerySet) -> QuerySet:
-    """Export jobs a user sees and downloads: only their own (administrators included)."""
-    if not can_view_regional_totals(user):
-        return queryset.none()
-    return queryset.filter(requested_by=user)
-
-
-def returns_visible(user, queryset: QuerySet) -> QuerySet:
-    """Country returns (state and totals) a user follows: their own country's; the
-    co-chairs, the secretariat and administrators follow every country's."""
-    scope = scope_for(user)
-    if scope.follows_every_country:
-        return queryset
-    return queryset.filter(country_id__in=scope.record_country_ids)
-
-
-def can_submit_return(user, country_return) -> bool:
-    """The country's focal point submits its return."""
-    scope = scope_for(user)
-    return scope.is_superuser or country_return.country_id in scope.focal_country_ids
-
-
-def can_decide_return(user) -> bool:
-    """The secretariat accepts or reopens returns."""
-    scope = scope_for(user)
-    return scope.is_superuser or Role.SECRETARIAT in scope.roles
-
-
 def audit_country_ids(user) -> frozenset[int] | None:
     """Countries whose audit history the user sees; None means all (administrators)."""
     scope = scope_for(user)
@@ -469,12 +345,9 @@ def audit_country_ids(user) -> frozenset[int] | None:
 # The access log
 # ---------------------------------------------------------------------------------------------
 
-SENSITIVE_MODELS = {"operations.intelligencereport", "operations.suspectrecord",
-                    "operations.victimassistancerecord"}
-
-
 def is_sensitive(model: type[Model]) -> bool:
-    return model._meta.label_lower in SENSITIVE_MODELS
+    """A model declares itself sensitive (``sensitive = True``): every read of one is logged."""
+    return getattr(model, "sensitive", False)
 
 
 def column_text(value, max_length: int | None) -> str:
@@ -511,15 +384,6 @@ def log_sensitive_read(request, record: Model) -> None:
         log_access(request, AccessEvent.Kind.READ, record)
 
 
-def shares_visible(user, queryset: QuerySet) -> QuerySet:
-    """Shares the user's countries made or received: a share is visible to both sides."""
-    scope = scope_for(user)
-    if scope.is_superuser:
-        return queryset
-    ids = scope.record_country_ids
-    return queryset.filter(Q(owner_country_id__in=ids) | Q(shared_with_id__in=ids))
-
-
 # ---------------------------------------------------------------------------------------------
 # The directory and the API
 # ---------------------------------------------------------------------------------------------
@@ -541,67 +405,3 @@ def focal_points_visible(user, queryset: QuerySet) -> QuerySet:
     if scope.follows_every_country:
         return queryset
     return queryset.filter(country_id__in=scope.record_country_ids)
-
-
-def tokens_visible(user, queryset: QuerySet) -> QuerySet:
-    """A user's own API tokens, and nobody else's: a token is a credential, so administrators
-    see only theirs too."""
-    if not getattr(user, "is_authenticated", False):
-        return queryset.none()
-    return queryset.filter(user=user)
-
-
-# ---------------------------------------------------------------------------------------------
-# Planning the next joint initiative, focal point continuity, records linked to networks
-# ---------------------------------------------------------------------------------------------
-
-
-def can_manage_planning(user) -> bool:
-    """The secretariat sets up planning meetings and turns accepted nominations into joint
-    investigations."""
-    scope = scope_for(user)
-    return scope.is_superuser or Role.SECRETARIAT in scope.roles
-
-
-def planning_meetings_visible(user, queryset: QuerySet) -> QuerySet:
-    """Planning meetings (name, date, place) are known to every member; fail closed."""
-    return reference_data_visible(user, queryset)
-
-
-def nominations_visible(user, queryset: QuerySet) -> QuerySet:
-    """A nomination is seen by the nominating country, the partner countries it names, and those
-    who follow every country (co-chairs, the secretariat, administrators). Its network's details
-    are shown only to those who also see the network (``networks_visible``)."""
-    scope = scope_for(user)
-    if scope.follows_every_country:
-        return queryset
-    ids = scope.record_country_ids
-    if not ids:
-        return queryset.none()
-    as_partner = queryset.model.objects.filter(partners__country_id__in=ids).values("pk")
-    return queryset.filter(Q(proposing_country_id__in=ids) | Q(pk__in=as_partner))
-
-
-def can_nominate(user) -> bool:
-    """A country's focal point nominates networks and partners for it."""
-    return bool(scope_for(user).focal_country_ids)
-
-
-def sees_network(user, network_id: int | None, network_model: type[Model]) -> bool:
-    """Whether the user may see that network (its name included)."""
-    return network_id is not None and networks_visible(
-        user, network_model.objects.filter(pk=network_id)).exists()
-
-
-def continuity_countries_visible(user, queryset: QuerySet) -> QuerySet:
-    """Countries whose focal point continuity (and its warnings) the user follows: their own;
-    every country for the co-chairs, the secretariat and administrators."""
-    scope = scope_for(user)
-    if scope.follows_every_country:
-        return queryset
-    return queryset.filter(pk__in=scope.record_country_ids)
-
-
-def can_view_directory(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_superuser or scope.has_membership

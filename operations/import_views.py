@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from countries import access
 
-from . import imports, selectors
+from . import imports, policies, selectors
 from .models import ImportBatch
 from .records import kind_or_404
 
@@ -35,7 +35,7 @@ def _joint_operation_for_entry(request):
 
 
 def _upload_page(request, kind, joint_operation, form, status=200):
-    batches = access.imports_visible(
+    batches = policies.imports_visible(
         request.user, ImportBatch.objects.filter(kind=kind.slug, joint_operation=joint_operation)
     ).defer("rows", "errors").order_by("-created_at")[:RECENT_BATCHES]
     return render(request, "operations/import_upload.html", {
@@ -98,7 +98,7 @@ def import_template_xlsx(request, kind):
 
 def _visible_batch(request, pk) -> ImportBatch:
     try:
-        return access.imports_visible(
+        return policies.imports_visible(
             request.user, ImportBatch.objects.select_related("joint_operation", "uploaded_by")
         ).get(pk=pk)
     except ImportBatch.DoesNotExist as error:

@@ -348,6 +348,8 @@ class OutcomeRecord(models.Model):
 
     # Label used in lists and exports ("arrests", "search warrants"...).
     record_label: str = ""
+    # About suspects, victims or intelligence: every read of one goes to the access log.
+    sensitive: bool = False
 
     class Meta:
         abstract = True
@@ -414,6 +416,8 @@ class SearchWarrantRecord(OutcomeRecord):
 class SuspectRecord(OutcomeRecord):
     """Suspects identified, counted by role. Deliberately no names: aggregates only."""
 
+    sensitive = True
+
     count = models.PositiveIntegerField(_("suspects identified"))
     role = models.CharField(_("role in the network"), max_length=16, choices=SuspectRole)
     crime_type = models.CharField(_("crime type"), max_length=16, choices=CrimeType)
@@ -436,6 +440,8 @@ class VictimAssistanceRecord(OutcomeRecord):
 
     By design there is no free-text field: nothing here can hold a name or an identifier.
     """
+
+    sensitive = True
 
     count = models.PositiveIntegerField(_("persons assisted"))
     sex = models.CharField(_("sex"), max_length=8, choices=Sex)
@@ -584,6 +590,8 @@ class TrainingSessionRecord(OutcomeRecord):
 @audited()
 class IntelligenceReport(OutcomeRecord):
     """Intelligence on the networks and their modus operandi: the most sensitive record type."""
+
+    sensitive = True
 
     class Grading(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from countries import access
 
+from . import policies
 from .models import EnquiryRecord, JointOperation, OutcomeRecord, Participation, RecordShare
 from .records import RecordKind
 
@@ -42,7 +43,7 @@ def record_detail(*, user, kind: RecordKind, pk) -> OutcomeRecord:
 
 
 def record_shares(*, user, record: OutcomeRecord) -> QuerySet:
-    return access.shares_visible(
+    return policies.shares_visible(
         user,
         RecordShare.objects.filter(
             content_type=ContentType.objects.get_for_model(record), object_id=record.pk
@@ -51,7 +52,7 @@ def record_shares(*, user, record: OutcomeRecord) -> QuerySet:
 
 
 def share_list(*, user) -> QuerySet:
-    return access.shares_visible(
+    return policies.shares_visible(
         user,
         RecordShare.objects.select_related(
             "content_type", "shared_with", "owner_country", "shared_by", "revoked_by"

@@ -12,6 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from countries import access
 from countries.models import Agency, Country
 
+from . import policies
 from .models import CountryReturn, JointOperation, Operation, OutcomeRecord, RecordShare
 from .records import KINDS_BY_MODEL
 
@@ -232,11 +233,11 @@ def _wrong_state(current: CountryReturn) -> ValidationError:
 
 # Who moves a return, and what a refusal says: the pages and the API ask here first.
 RETURN_ACTORS = {
-    "submit": (lambda actor, country_return: access.can_submit_return(actor, country_return),
+    "submit": (lambda actor, country_return: policies.can_submit_return(actor, country_return),
                gettext_lazy("Only the country's focal point submits its return.")),
-    "accept": (lambda actor, _country_return: access.can_decide_return(actor),
+    "accept": (lambda actor, _country_return: policies.can_decide_return(actor),
                gettext_lazy("Only the secretariat accepts returns.")),
-    "reopen": (lambda actor, _country_return: access.can_decide_return(actor),
+    "reopen": (lambda actor, _country_return: policies.can_decide_return(actor),
                gettext_lazy("Only the secretariat reopens returns.")),
 }
 
@@ -315,7 +316,7 @@ def record_share_create(
     *, actor, record: OutcomeRecord, shared_with: Country, reason: str
 ) -> RecordShare:
     """Share one record, view-only, with another country's group (a guardian object grant)."""
-    if not access.can_share_record(actor, record):
+    if not policies.can_share_record(actor, record):
         raise PermissionDenied(_("You cannot share this record."))
     share = RecordShare(
         content_type=ContentType.objects.get_for_model(record),
@@ -337,7 +338,7 @@ def record_share_create(
 def record_share_revoke(*, actor, share: RecordShare) -> RecordShare:
     """End a share: the other country loses access at once; the share stays on record."""
     record = share.record
-    if not access.can_share_record(actor, record):
+    if not policies.can_share_record(actor, record):
         raise PermissionDenied(_("You cannot revoke this share."))
     if share.revoked_at is not None:
         return share

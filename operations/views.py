@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from countries import access
 
-from . import selectors, services
+from . import policies, selectors, services
 from .filters import record_filter_class
 from .forms import RecordShareForm, add_service_errors, nationality_choices, record_form_class
 from .models import RecordShare
@@ -238,7 +238,7 @@ def _shown_fields(record):
 
 
 def _render_detail(request, kind, record, share_form, status=200):
-    can_share = access.can_share_record(request.user, record)
+    can_share = policies.can_share_record(request.user, record)
     panels, panel_context = record_panels(request.user, record)  # other apps' (operations.panels)
     return render(request, "operations/record_detail.html", {
         "kind": kind,
@@ -246,7 +246,7 @@ def _render_detail(request, kind, record, share_form, status=200):
         "fields": [(f.verbose_name, record, f) for f in _shown_fields(record)],
         "can_change": access.can_change_record(request.user, record),
         "can_share": can_share,
-        "shared_with_us": access.is_shared_with_user(request.user, record),
+        "shared_with_us": policies.is_shared_with_user(request.user, record),
         "shares": selectors.record_shares(user=request.user, record=record),
         "share_form": share_form if can_share else None,
         "record_panels": panels,

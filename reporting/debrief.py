@@ -24,7 +24,7 @@ from countries.models import Country
 from operations.forms import add_service_errors
 from operations.models import JointOperation, Participation
 
-from . import exports, services
+from . import exports, policies, services
 from .models import DebriefWorkshop, Lesson, Recommendation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -92,7 +92,7 @@ def workshop_detail(request, slug):
     joint_operation = _joint_operation_or_404(slug)
     workshop = DebriefWorkshop.objects.filter(joint_operation=joint_operation).first()
     form = None
-    if access.can_manage_workshop(request.user):
+    if policies.can_manage_workshop(request.user):
         form = WorkshopForm(request.POST if request.method == "POST" else None, instance=workshop)
         if request.method == "POST" and form.is_valid():
             services.workshop_save(actor=request.user, joint_operation=joint_operation,
@@ -109,9 +109,9 @@ def workshop_detail(request, slug):
         "lessons": workshop.lessons.select_related("country") if workshop else [],
         "recommendations": workshop.recommendations.all() if workshop else [],
         "own_countries": Country.objects.filter(pk__in=scope.focal_country_ids).order_by("name"),
-        "can_manage": access.can_manage_workshop(request.user),
-        "can_draft": access.can_draft_statement(request.user),
-        "recommendation_form": RecommendationForm() if workshop and access.can_manage_workshop(
+        "can_manage": policies.can_manage_workshop(request.user),
+        "can_draft": policies.can_draft_statement(request.user),
+        "recommendation_form": RecommendationForm() if workshop and policies.can_manage_workshop(
             request.user) else None,
     }, status=400 if form is not None and form.errors else 200)
 
@@ -153,7 +153,7 @@ def lessons_edit(request, slug, code):
 @require_POST
 def recommendation_add(request, slug):
     workshop = _workshop_or_404(slug)
-    if not access.can_manage_workshop(request.user):
+    if not policies.can_manage_workshop(request.user):
         raise Http404
     form = RecommendationForm(request.POST)
     if form.is_valid():
@@ -169,7 +169,7 @@ def recommendation_add(request, slug):
 @login_required
 @require_POST
 def recommendation_track(request, pk):
-    if not access.can_manage_workshop(request.user):
+    if not policies.can_manage_workshop(request.user):
         raise Http404
     try:
         recommendation = Recommendation.objects.select_related("workshop__joint_operation").get(
@@ -244,7 +244,7 @@ def draft_statement(workshop: DebriefWorkshop) -> str:
 @login_required
 @require_safe
 def statement_download(request, slug):
-    if not access.can_draft_statement(request.user):
+    if not policies.can_draft_statement(request.user):
         raise Http404
     workshop = _workshop_or_404(slug)
     access.log_access(request, "export", workshop)

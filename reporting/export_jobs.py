@@ -19,11 +19,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from countries import access
 from countries.models import Country
 from operations.models import JointOperation
 
-from . import disclosure, exports
+from . import disclosure, exports, policies
 from .models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -32,7 +31,7 @@ logger = logging.getLogger(__name__)
 def request_export(*, user, joint_operation: JointOperation, country: Country | None, fmt: str,
                    profile: str, rounded, source: str = ExportJob.Source.PAGE) -> ExportJob:
     """Record the request and queue its job once the request's transaction commits."""
-    if not access.can_export(user, profile=profile, country_id=country.pk if country else None):
+    if not policies.can_export(user, profile=profile, country_id=country.pk if country else None):
         raise PermissionDenied("This export is not open to you.")
     job = ExportJob.objects.create(
         joint_operation=joint_operation, country=country, format=fmt, profile=profile,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from countries import access
 
-from . import export_jobs, exports, selectors
+from . import export_jobs, exports, policies, selectors
 from .forms import ExportForm
 from .models import ExportJob
 
@@ -25,7 +25,7 @@ def _form(request, data=None) -> ExportForm:
 
 
 def _jobs(request):
-    return access.exports_visible(
+    return policies.exports_visible(
         request.user, ExportJob.objects.select_related("joint_operation", "country")
     )
 
@@ -59,7 +59,7 @@ def export_list(request):
 
 
 def _stream_csv(request, choice):
-    if not access.can_export(request.user, profile=choice["profile"],
+    if not policies.can_export(request.user, profile=choice["profile"],
                              country_id=choice["country"].pk if choice["country"] else None):
         raise Http404
     data = exports.debrief(choice["joint_operation"], country=choice["country"],

@@ -2,9 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from countries import access
-
-from . import disclosure, exports, statement
+from . import disclosure, exports, policies, statement
 from .metrics import HEADLINE_METRICS
 from .models import ExportJob
 
@@ -63,15 +61,15 @@ class ExportForm(forms.Form):
         self.joint_operations = {j.slug: j for j in joint_operations}
         self.countries = {c.code: c for c in countries}
         self.fields["joint_operation"].choices = [(j.slug, j.name) for j in joint_operations]
-        region = [("", gettext_lazy("All countries (the region)"))] if access.can_export(
+        region = [("", gettext_lazy("All countries (the region)"))] if policies.can_export(
             user, profile=ExportJob.Profile.RESTRICTED, country_id=None) else []
         self.fields["country"].choices = region + [
             (c.code, c.name) for c in countries
-            if access.can_export(user, profile=ExportJob.Profile.RESTRICTED, country_id=c.pk)]
+            if policies.can_export(user, profile=ExportJob.Profile.RESTRICTED, country_id=c.pk)]
         if not region:
             self.fields["country"].required = True
         public = ExportJob.Profile.PUBLIC
-        if not any(access.can_export(user, profile=public, country_id=country_id)
+        if not any(policies.can_export(user, profile=public, country_id=country_id)
                    for country_id in [None, *(c.pk for c in countries)]):
             self.fields["profile"].choices = [  # the public profile is not theirs to choose
                 (ExportJob.Profile.RESTRICTED, ExportJob.Profile.RESTRICTED.label)]
@@ -85,7 +83,7 @@ class ExportForm(forms.Form):
             self.add_error("country", gettext_lazy(
                 "This country did not take part in the joint operation chosen."))
         profile = data.get("profile")
-        if profile and "country" not in self.errors and not access.can_export(
+        if profile and "country" not in self.errors and not policies.can_export(
                 self.user, profile=profile,
                 country_id=data["country"].pk if data["country"] else None):
             self.add_error("profile", gettext_lazy(

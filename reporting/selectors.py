@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from countries import access
 from countries.models import Agency, Country
 from countries.selectors import usernames
+from operations import policies as operations_policies
 from operations.models import CountryReturn, CountryReturnEvent, JointOperation, Operation
 from operations.records import KINDS, RecordKind
 
@@ -128,7 +129,7 @@ def country_workspaces(*, user, joint_operation: JointOperation,
 
 
 def _returns(user, joint_operation_filter: Q) -> QuerySet:
-    return access.returns_visible(
+    return operations_policies.returns_visible(
         user,
         CountryReturn.objects.filter(joint_operation_filter).select_related(
             "country", "joint_operation", "submitted_by", "accepted_by"
@@ -144,7 +145,7 @@ def return_list(*, user, joint_operation: JointOperation) -> list[CountryReturn]
     """
     returns = list(_returns(user, Q(joint_operation=joint_operation)))
     have = {r.country_id for r in returns}
-    operations = access.returns_visible(
+    operations = operations_policies.returns_visible(
         user,
         Operation.objects.filter(joint_operation=joint_operation)
         .exclude(country_id__in=have)
@@ -167,7 +168,7 @@ def return_for(*, user, joint_operation_slug: str, country_code: str) -> Country
     ).first()
     if found is not None:
         return found
-    operation = access.returns_visible(
+    operation = operations_policies.returns_visible(
         user,
         Operation.objects.filter(
             joint_operation__slug=joint_operation_slug, country__code=country_code

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from countries import access
 from countries.models import Country
 
+from . import policies
 from .models import DebriefWorkshop, Lesson, Recommendation
 
 LESSON_FIELDS = ("outcomes", "worked_well", "did_not_work_well", "do_differently")
@@ -18,7 +19,7 @@ LESSON_FIELDS = ("outcomes", "worked_well", "did_not_work_well", "do_differently
 
 @transaction.atomic
 def workshop_save(*, actor, joint_operation, held_on: dt.date, place: str, co_chairs: str):
-    if not access.can_manage_workshop(actor):
+    if not policies.can_manage_workshop(actor):
         raise PermissionDenied(_("The secretariat sets up the debrief workshop."))
     workshop, _created = DebriefWorkshop.objects.update_or_create(
         joint_operation=joint_operation,
@@ -44,7 +45,7 @@ def lessons_save(*, actor, workshop: DebriefWorkshop, country: Country, data: di
 @transaction.atomic
 def recommendation_add(*, actor, workshop: DebriefWorkshop, text: str, owner: str = "",
                        due_on: dt.date | None = None) -> Recommendation:
-    if not access.can_manage_workshop(actor):
+    if not policies.can_manage_workshop(actor):
         raise PermissionDenied(_("The secretariat records the recommendations."))
     if not text.strip():
         raise ValidationError({"text": _("Write the recommendation.")})
@@ -62,7 +63,7 @@ def recommendation_track(*, actor, recommendation: Recommendation, status: str,
                          progress_note: str = "", owner: str | None = None,
                          due_on: dt.date | None = None) -> Recommendation:
     """Move a recommendation along; "done" is dated today, any other status clears the date."""
-    if not access.can_manage_workshop(actor):
+    if not policies.can_manage_workshop(actor):
         raise PermissionDenied(_("The secretariat tracks the recommendations."))
     if status not in Recommendation.Status.values:
         raise ValidationError({"status": _("Choose a status from the list.")})

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from countries import access
+from operations import policies as operations_policies
 from operations import services
 from operations.forms import add_service_errors
 from operations.selectors import joint_operation_current
@@ -94,8 +95,8 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
                    action_errors=()):
     user = request.user
     joint_operation = country_return.joint_operation
-    is_focal_point = access.can_submit_return(user, country_return)
-    can_decide = access.can_decide_return(user)
+    is_focal_point = operations_policies.can_submit_return(user, country_return)
+    can_decide = operations_policies.can_decide_return(user)
     can_submit = is_focal_point and country_return.allows("submit")
     figures = selectors.return_figures(user=user, country_return=country_return)
     field_errors = []  # (field id, message): summarised at the top, linked to the field

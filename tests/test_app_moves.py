@@ -16,6 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from api.services import api_token_create
 from cooperation import models as cm
+from cooperation import policies as cooperation_policies
 from countries import access
 from operations import models as om
 from reporting import models as rm
@@ -72,7 +73,7 @@ def test_moves_keep_rows_content_types_grants_and_audit(demo):
     assert rows["cooperation.jointinvestigation"] >= 1 and rows["reporting.recommendation"] == 6
     assert rows["api.apitoken"] >= 1 and rows["cooperation.network"] >= 5
     malaysian = user("officer.mys")
-    readable = set(access.investigations_visible(malaysian, cm.JointInvestigation.objects.all()))
+    readable = set(cooperation_policies.investigations_visible(malaysian, cm.JointInvestigation.objects.all()))
     assert investigation in readable
 
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
@@ -87,7 +88,7 @@ def test_moves_keep_rows_content_types_grants_and_audit(demo):
     after = _labels()
     for label, names in MOVED.items():
         assert {after[name] for name in names} == {label}
-    assert set(access.investigations_visible(
+    assert set(cooperation_policies.investigations_visible(
         malaysian, cm.JointInvestigation.objects.all())) == readable
     # The record attributed to the investigation: read by the member through the ORM's rules.
     assert access.records_visible(malaysian, om.ArrestRecord.objects.filter(

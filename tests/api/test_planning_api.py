@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cooperation import planning
+from cooperation import policies as cooperation_policies
 from cooperation import services as cooperation
 from cooperation.models import (
     JointInvestigation,
@@ -26,7 +27,6 @@ from cooperation.models import (
     NominationPartner,
     PlanningMeeting,
 )
-from countries import access
 from operations.models import JointOperation
 from tests.api.conftest import token_client
 from tests.cooperation import country, user
@@ -246,8 +246,8 @@ def test_a_focal_point_nominates_and_what_it_may_not_set_is_ignored(api, meeting
     assert answers(nomination) == {"MYS": "pending", "IDN": "pending"}
     # give_network: the partners see what they are asked to accept
     for code in ("MYS", "IDN"):
-        assert access.sees_network(user(f"officer.{code.lower()}"), network.pk, Network)
-    assert not access.sees_network(user("officer.aus"), network.pk, Network)
+        assert cooperation_policies.sees_network(user(f"officer.{code.lower()}"), network.pk, Network)
+    assert not cooperation_policies.sees_network(user("officer.aus"), network.pk, Network)
     assert api("officer.idn").get(url("nomination-detail", nomination.pk)).json()[
         "network_name"] == "Gulf of Thailand labour brokers"
 
@@ -256,7 +256,7 @@ def test_the_network_is_given_only_when_asked(api, meeting, network):
     response = api("focal.tha").post(url("nomination-list"), nomination_body(meeting, network),
                                      format="json")
     assert response.status_code == 201, response.json()
-    assert not access.sees_network(user("officer.mys"), network.pk, Network)
+    assert not cooperation_policies.sees_network(user("officer.mys"), network.pk, Network)
     assert api("officer.mys").get(url("nomination-detail", response.json()["id"])).json()[
         "network"] is None
 

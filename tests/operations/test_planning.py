@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cooperation import planning
+from cooperation import policies as cooperation_policies
 from cooperation import services as cooperation
 from cooperation.models import (
     JointInvestigation,
@@ -22,7 +23,6 @@ from cooperation.models import (
     NominationPartner,
     PlanningMeeting,
 )
-from countries import access
 from tests.cooperation import country, user
 from tests.planning import gulf_network, may_2016_meeting, thai_nomination
 
@@ -55,8 +55,8 @@ def test_nominating_names_partners_and_gives_them_the_network(nomination, networ
         "MYS": "pending", "IDN": "pending", "AUS": "pending"}
     # give_network: each partner now sees what it is asked to accept
     for code in ("MYS", "IDN", "AUS"):
-        assert access.sees_network(user(f"officer.{code.lower()}"), network.pk, Network)
-    assert not access.sees_network(user("officer.lka"), network.pk, Network)
+        assert cooperation_policies.sees_network(user(f"officer.{code.lower()}"), network.pk, Network)
+    assert not cooperation_policies.sees_network(user("officer.lka"), network.pk, Network)
 
 
 def test_accept_decline_then_the_secretariat_converts(client, nomination, network):
@@ -89,10 +89,10 @@ def test_accept_decline_then_the_secretariat_converts(client, nomination, networ
     assert {m.country.code: m.state for m in investigation.members.select_related("country")} == {
         "THA": "accepted", "MYS": "accepted"}
     # membership is the same guardian grant as accepting an invitation
-    assert access.is_investigation_member(user("officer.mys"), investigation)
-    assert access.is_investigation_member(user("officer.tha"), investigation)
+    assert cooperation_policies.is_investigation_member(user("officer.mys"), investigation)
+    assert cooperation_policies.is_investigation_member(user("officer.tha"), investigation)
     for outsider in ("officer.idn", "officer.aus", "officer.lka"):
-        assert not access.is_investigation_member(user(outsider), investigation)
+        assert not cooperation_policies.is_investigation_member(user(outsider), investigation)
     client.force_login(user("officer.mys"))
     assert client.get(reverse("cooperation:investigation_detail",
                               args=[investigation.pk])).status_code == 200
@@ -111,7 +111,7 @@ def test_a_member_from_planning_can_leave_like_any_member(nomination):
     investigation = planning.nomination_convert(actor=user("secretariat"), nomination=nomination)
     cooperation.member_leave(actor=user("focal.mys"),
                              member=investigation.members.get(country__code="MYS"))
-    assert not access.is_investigation_member(user("officer.mys"), investigation)
+    assert not cooperation_policies.is_investigation_member(user("officer.mys"), investigation)
 
 
 @pytest.mark.parametrize(("username", "status"), [

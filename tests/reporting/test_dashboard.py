@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from countries.models import Agency, Country
 from operations import models as om
+from operations import policies as operations_policies
 from operations.demo import SPLIT, STATEMENT_TOTALS
 from reporting import rollups
 from reporting.dashboard import VERSION_KEY, bump_dashboard_version, statement_figure
@@ -609,7 +610,7 @@ def test_the_access_view_of_every_user_agrees_with_the_access_rules_it_batches(d
         view = access.countries_view(user, [c.pk for c in countries])
 
         # then it is what the rules say country by country, and the returns they follow
-        followed = set(access.returns_visible(user, om.Operation.objects.filter(
+        followed = set(operations_policies.returns_visible(user, om.Operation.objects.filter(
             joint_operation=joint_operation)).values_list("country_id", flat=True))
         assert view.reads_every_country == access.can_read_country_records(user, None)
         assert view.readable_ids == {c.pk for c in countries
