@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pycountry
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from countries import access
@@ -121,6 +123,15 @@ def _write_extra_kwargs(kind: RecordKind) -> dict:
     return extra
 
 
+# What ``operations.models.validate_nationality`` takes: a real ISO 3166-1 alpha-3 code.
+NATIONALITIES = sorted(country.alpha_3 for country in pycountry.countries)
+
+
+@extend_schema_field({"type": "string", "enum": NATIONALITIES})
+class NationalityField(serializers.CharField):
+    """A nationality by its ISO 3166-1 alpha-3 code (any letter case is taken)."""
+
+
 def _declared_write_fields(kind: RecordKind) -> dict:
     fields: dict = {}
     if "counterpart" in kind.entry_fields:
@@ -128,7 +139,7 @@ def _declared_write_fields(kind: RecordKind) -> dict:
             slug_field="code", queryset=Country.objects.all(),
             help_text="Code of the country or organisation the enquiry went to, e.g. MMR.")
     if "nationality" in kind.entry_fields:
-        fields["nationality"] = serializers.CharField(
+        fields["nationality"] = NationalityField(
             max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. MMR for Myanmar.")
     return fields
 
