@@ -156,6 +156,11 @@ class AutoSchema(openapi.AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
+        enums = getattr(serializer, "schema_enums", None)
+        if direction == "request" and enums is not None and _request_user(self.view) is not None:
+            for name, values in enums().items():
+                if name in schema.get("properties", {}) and 0 < len(values) <= MAX_ENUM:
+                    schema["properties"][name]["enum"] = values
         ignored = getattr(serializer, "ignored_fields", None)
         if direction == "request" and ignored is not None:  # strict: unknown fields refused
             schema["additionalProperties"] = False
