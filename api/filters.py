@@ -9,15 +9,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, filters
 
 from countries.models import Agency, Country, FocalPoint
 from operations import models as om
 from operations.records import RecordKind
-
 
 BOOLEAN_SPELLINGS = {"true", "false", "True", "False", "1", "0"}
 

@@ -2,8 +2,9 @@
 the schema's operations (or on the whole schema for the stateful phase).
 
 Run as ``python -m tests.api.schemathesis_worker <index> <workers> <examples>`` with
-``DATABASE_URL`` pointing at the test database (the test commits the demo there) and the token
-in ``SCHEMATHESIS_TOKEN``. Worker ``index`` of ``workers`` runs the examples, coverage and
+``DATABASE_URL`` pointing at the test database (the test commits the demo there), a token to
+read the schema with in ``SCHEMATHESIS_TOKEN`` and the same user's login in
+``SCHEMATHESIS_USERNAME`` and ``SCHEMATHESIS_PASSWORD`` (schemathesis logs in with them). Worker ``index`` of ``workers`` runs the examples, coverage and
 fuzzing phases (positive and negative data) on every ``workers``-th operation, each request in
 a transaction that is rolled back (so every request meets the same data); index ``-1`` runs the
 stateful phase over every operation, following the schema's links, with its writes kept (a
@@ -21,30 +22,50 @@ from collections import Counter
 
 REPORT_PREFIX = "SCHEMATHESIS-REPORT "
 STATEFUL = -1
+TOKENS = "/api/v1/tokens/"
 UNIT_PHASES = ("examples", "coverage", "fuzzing")
 
 
-def config_for(*, token: str, examples: int, stateful: bool) -> dict:
-    """The run's configuration, as ``schemathesis.toml`` would have it."""
+def config_for(*, username: str, password: str, token_name: str, examples: int,
+               stateful: bool) -> dict:
+    """The run's configuration, as ``schemathesis.toml`` would have it. schemathesis gets its
+    token from ``POST /api/v1/tokens/`` itself, so it knows that operation makes credentials
+    (a wrong password refused there is no schema-valid request rejected)."""
     phases = {name: {"enabled": not stateful} for name in UNIT_PHASES}
     phases["stateful"] = {"enabled": stateful}
     return {
-        "headers": {"Authorization": f"Bearer {token}"},
+        "auth": {"dynamic": {"openapi": {"tokenAuth": {
+            "path": TOKENS, "payload": {"username": username, "password": password,
+                                        "name": token_name},
+            "extract_selector": "/token"}}}},
         "checks": {"enabled": True},  # every check: --checks all
         "generation": {"mode": "all", "max-examples": examples, "deterministic": True},
         "phases": phases,
         "workers": 1,
+        "cache": {"enabled": False},  # every run starts afresh, as in CI
         "suppress-health-check": ["all"],
         "continue-on-failure": True,
         "output": {"sanitization": {"enabled": False}},
     }
 
 
-def rolled_back(application):
-    """The WSGI application, each request in a transaction that is rolled back."""
+def with_login(application, *, username: str, token_name: str, rollback: bool):
+    """The WSGI application; each request in a transaction that is rolled back if
+    ``rollback``, but for the token requests, so that the token schemathesis logs in with stays
+    valid. schemathesis logs in again now and then (every five minutes): its last token, by
+    name (a name is unique among a user's active tokens), is revoked first."""
     from django.db import transaction
+    from django.utils import timezone
+
+    from api.models import ApiToken
 
     def app(environ, start_response):
+        if environ.get("PATH_INFO") == TOKENS:
+            ApiToken.objects.filter(user__username=username, name=token_name,
+                                    revoked_at__isnull=True).update(revoked_at=timezone.now())
+            return application(environ, start_response)
+        if not rollback:
+            return application(environ, start_response)
         with transaction.atomic():
             result = application(environ, start_response)
             try:
@@ -78,14 +99,12 @@ def _fresh_idempotency_keys() -> None:
     """A client makes a new Idempotency-Key for each new request: a generated key that is valid
     (the same "0" for two different bodies, say) is replaced by a UUID, as a client would send;
     an invalid one is left as generated, for the API to refuse."""
-    import re
     import uuid
 
     import schemathesis
 
-    from api.idempotency import HEADER, MAX_KEY_LENGTH
-
-    valid = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_KEY_LENGTH}}}")
+    from api.idempotency import HEADER
+    from api.idempotency import KEY_PATTERN as valid
 
     @schemathesis.hook
     def map_headers(ctx, headers):
@@ -94,11 +113,12 @@ def _fresh_idempotency_keys() -> None:
         return headers
 
 
-def _describe(failure, case) -> str:
+def _describe(failure, case, response) -> str:
     request = f"{case.method} {case.formatted_path}"
+    answer = f"{response.status_code} {response.text[:500]}" if response is not None else "none"
     return (f"{failure.operation} [{type(failure).__name__}] {failure.title}: "
-            f"{failure.message.strip()[:1500]}\n  request: {request} "
-            f"query={case.query!r} body={str(case.body)[:300]!r}")
+            f"{failure.message.strip()[:1500]}\n  request: {request} headers={case.headers!r} "
+            f"query={case.query!r} body={str(case.body)[:500]!r}\n  answer: {answer}")
 
 
 def main(index: int, workers: int, examples: int) -> dict:
@@ -123,10 +143,13 @@ def main(index: int, workers: int, examples: int) -> dict:
     _patch_wsgi_probes()
     _fresh_idempotency_keys()
     stateful = index == STATEFUL
-    token = os.environ["SCHEMATHESIS_TOKEN"]
-    config = SchemathesisConfig.from_dict(config_for(token=token, examples=examples,
-                                                     stateful=stateful))
-    app = application if stateful else rolled_back(application)
+    token = os.environ["SCHEMATHESIS_TOKEN"]  # to read the schema, which is the user's own
+    username, token_name = os.environ["SCHEMATHESIS_USERNAME"], f"schemathesis {index}"
+    config = SchemathesisConfig.from_dict(config_for(
+        username=username, password=os.environ["SCHEMATHESIS_PASSWORD"], token_name=token_name,
+        examples=examples, stateful=stateful))
+    app = with_login(application, username=username, token_name=token_name,
+                     rollback=not stateful)
     schema = schemathesis.openapi.from_wsgi(
         "/api/v1/schema/", app, config=config, headers={"Authorization": f"Bearer {token}"})
     labels = sorted(result.ok().label for result in schema.get_all_operations())
@@ -141,6 +164,8 @@ def main(index: int, workers: int, examples: int) -> dict:
     for event in from_schema(schema).execute():
         if isinstance(event, events.ScenarioFinished):
             recorder = event.recorder
+            print(f"{event.phase} {recorder.label}: {len(recorder.cases)} cases", file=sys.stderr,
+                  flush=True)  # progress, for whoever watches a slow run
             for case_id, node in recorder.cases.items():
                 interaction = recorder.interactions.get(case_id)
                 if interaction is None or interaction.response is None:
@@ -156,8 +181,10 @@ def main(index: int, workers: int, examples: int) -> dict:
                     failure = check.failure_info.failure
                     key = (failure.operation, check.name, failure.title)
                     if key not in failures:
+                        interaction = recorder.interactions.get(case_id)
                         failures[key] = f"({check.name}) " + _describe(
-                            failure, recorder.cases[case_id].value)
+                            failure, recorder.cases[case_id].value,
+                            interaction.response if interaction else None)
         elif isinstance(event, events.NonFatalError):
             errors.append(f"{event.label}: {event.info.format() if hasattr(event, 'info') else event}")
         elif isinstance(event, events.FatalError):

@@ -35,6 +35,10 @@ WORKERS = max(2, min(4, os.cpu_count() or 2))
 TIMEOUT_SECONDS = 30 * 60
 
 
+USERNAME = "officer.tha"
+PASSWORD = "schemathesis-only-password"
+
+
 def _worker_env(secret: str) -> dict:
     env = {key: value for key, value in os.environ.items() if key != "CELERY_BROKER_URL"}
     return {
@@ -45,6 +49,10 @@ def _worker_env(secret: str) -> dict:
         "SECURE_SSL_REDIRECT": "0",  # the in-process requests are plain HTTP, not behind TLS
         "SECRET_KEY": "schemathesis-worker-only",
         "SCHEMATHESIS_TOKEN": secret,
+        "SCHEMATHESIS_USERNAME": USERNAME,
+        "SCHEMATHESIS_PASSWORD": PASSWORD,
+        "AXES_FAILURE_LIMIT": "1000000",  # the fuzzer's wrong passwords lock nobody out
+        "AXES_ADDRESS_FAILURE_LIMIT": "1000000",
         "API_THROTTLE_USER": "1000000/hour",
         "API_THROTTLE_TOKEN": "1000000/hour",
         "API_THROTTLE_CREDENTIALS": "1000000/hour",
@@ -83,13 +91,23 @@ def joint_investigation_with_thailand():
     return investigation
 
 
+def _password_the_workers_check(username: str, password: str) -> None:
+    """The suite hashes with MD5, which the workers' settings do not know: PBKDF2 (cheaply)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    encoded = PBKDF2PasswordHasher().encode(password, "schemathesissalt", iterations=1000)
+    get_user_model().objects.filter(username=username).update(password=encoded)
+
+
 @pytest.mark.django_db(transaction=True)  # committed: the workers read it over their own connections
 def test_every_operation_answers_as_its_schema_says():
-    # given the demo, added up, a joint investigation, and officer.tha's token
+    # given the demo, added up, a joint investigation, and officer.tha's token and password
     demo_load()
     rollups.rollup()
     joint_investigation_with_thailand()
-    secret = token_client("officer.tha", name="schemathesis").secret
+    secret = token_client(USERNAME, name="schemathesis: the schema").secret
+    _password_the_workers_check(USERNAME, PASSWORD)
 
     # when the workers run every phase and check on their share of the operations, and then
     # one more the stateful phase over all of them (it writes: after the others)
