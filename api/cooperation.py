@@ -17,7 +17,6 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
@@ -104,7 +103,7 @@ class NetworkWriteSerializer(StrictSerializerMixin, serializers.Serializer):
                    "country."))
     countries_active = CountryCodes(many=True, required=False,
                                     help_text="Codes of the countries where it is active.")
-    crime_types = serializers.ListField(child=value_choices(CrimeType.choices), allow_empty=False,
+    crime_types = serializers.ListField(child=value_choices(CrimeType.choices), allow_empty=False, min_length=1,
                                         max_length=len(CrimeType.choices))
     sectors = serializers.ListField(child=value_choices(Sector.choices), required=False,
                                     max_length=len(Sector.choices))
@@ -121,6 +120,13 @@ class NetworkWriteSerializer(StrictSerializerMixin, serializers.Serializer):
             return
         request = self.context.get("request")
         self.fields["registered_by"].queryset = own_countries(request.user if request else None)
+
+
+class NetworkChangeSerializer(NetworkWriteSerializer):
+    """A change of a network's description: the registering country is ignored if sent."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, changing=True, **kwargs)
 
 
 class GiveSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -164,12 +170,12 @@ class NetworkFilter(django_filters.FilterSet):
                                  value={**NETWORK_REQUEST, "registered_by": "THA"}),
                   _network_example(shared_with=[])]),
     update=extend_schema(summary="Replace a network's description", tags=["cooperation"],
-                         request=NetworkWriteSerializer, responses={200: NetworkSerializer},
+                         request=NetworkChangeSerializer, responses={200: NetworkSerializer},
                          examples=[OpenApiExample("Description", request_only=True,
                                                   value=NETWORK_REQUEST), _network_example()]),
     partial_update=extend_schema(
         summary="Change a network's description", tags=["cooperation"],
-        request=NetworkWriteSerializer, responses={200: NetworkSerializer},
+        request=NetworkChangeSerializer, responses={200: NetworkSerializer},
         examples=[OpenApiExample("Disrupted", request_only=True, value={"status": "disrupted"}),
                   _network_example(status="disrupted")],
         description="The people of the registering country change it (403 for the others "
@@ -192,8 +198,8 @@ class NetworkViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         action_name = self.action
         if action_name == "metadata":
             action_name = {"POST": "create", "PUT": "update"}.get(self.request.method)
-        return {"create": NetworkWriteSerializer, "update": NetworkWriteSerializer,
-                "partial_update": NetworkWriteSerializer, "give": GiveSerializer,
+        return {"create": NetworkWriteSerializer, "update": NetworkChangeSerializer,
+                "partial_update": NetworkChangeSerializer, "give": GiveSerializer,
                 }.get(action_name, NetworkSerializer)
 
     def get_object(self):
@@ -223,7 +229,7 @@ class NetworkViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
 
     def update(self, request, *args, partial=False, **kwargs):
         network = self.get_object()
-        body = self.get_serializer(data=request.data, partial=partial, changing=True)
+        body = self.get_serializer(data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         countries_active = data.pop("countries_active", None)
@@ -624,7 +630,7 @@ class IncomingEnquiryViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixi
     """Enquiries addressed to the caller's countries, which they answer."""
 
     serializer_class = SERIALIZERS[ENQUIRIES.slug].read
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [filters.StrictFilterBackend]
     filterset_class = IncomingEnquiryFilter
 
     def get_queryset(self):

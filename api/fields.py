@@ -13,12 +13,25 @@ from countries import access
 from countries.models import Country
 
 
+def refuse_numbers_as_text(serializer, data) -> None:
+    """A JSON number where the schema says string is refused (DRF would take 0 as "0")."""
+    if not isinstance(data, dict):  # a form's values are all text
+        return
+    wrong = [name for name, field in serializer.fields.items()
+             if isinstance(field, serializers.CharField) and not field.read_only
+             and isinstance(data.get(name), int | float) and not isinstance(data.get(name), bool)]
+    if wrong:
+        raise serializers.ValidationError(
+            {name: [_("Enter text (a JSON string), not a number.")] for name in wrong})
+
+
 class StrictSerializerMixin:
     """Read-only fields sent along (say, an object just read) are ignored; unknown refused."""
 
     ignored_fields: frozenset[str] = frozenset()
 
     def to_internal_value(self, data):
+        refuse_numbers_as_text(self, data)
         if isinstance(data, Mapping):
             unknown = sorted(str(name) for name in data
                              if name not in self.fields and name not in self.ignored_fields)

@@ -9,13 +9,42 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import filters
+from rest_framework import exceptions, filters
 
 from countries.models import Agency, Country, FocalPoint
 from operations import models as om
 from operations.records import RecordKind
+
+BOOLEAN_SPELLINGS = {"true", "false", "True", "False", "1", "0"}
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, refusing what it would otherwise quietly ignore: a parameter sent twice,
+    an empty value for a date, number, boolean or choice, and a boolean that is neither true
+    nor false. The answer is 400 naming the parameter, as for any other invalid value."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            errors = {}
+            for name, filter_ in filterset.filters.items():
+                values = request.query_params.getlist(name)
+                if len(values) > 1:
+                    errors[name] = [_("Send this parameter once.")]
+                elif not values:
+                    continue
+                elif isinstance(filter_, django_filters.BooleanFilter):
+                    if values[0] not in BOOLEAN_SPELLINGS:
+                        errors[name] = [_("Enter true or false.")]
+                elif values[0] == "" and (isinstance(filter_, django_filters.ChoiceFilter)
+                                          or not isinstance(filter_, django_filters.CharFilter)):
+                    errors[name] = [_("Enter a value, or leave the parameter out.")]
+            if errors:
+                raise exceptions.ValidationError(errors)
+        return filterset
 
 
 class StableOrderingFilter(filters.OrderingFilter):

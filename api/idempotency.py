@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from .models import IdempotencyKey
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
+KEY_PATTERN = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_KEY_LENGTH}}}")  # a UUID, say
 
 
 class Replay(Exception):
@@ -75,11 +77,10 @@ def _key(request) -> str | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not KEY_PATTERN.fullmatch(key):
         raise exceptions.ValidationError({HEADER: [_(
-            "Send a key of 1 to %(n)s characters, e.g. a UUID made for this request.")
-            % {"n": MAX_KEY_LENGTH}]})
+            "Send a key of 1 to %(n)s letters, digits and . _ : - (no spaces), e.g. a UUID "
+            "made for this request.") % {"n": MAX_KEY_LENGTH}]})
     return key
 
 

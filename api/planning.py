@@ -400,9 +400,12 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
     @action(detail=True, methods=["post"])
     def answer(self, request, *args, **kwargs):
         nomination = self.get_object()
+        partners = list(nomination.partners.all())
+        own = [p for p in partners if access.can_answer_for_country(request.user, p.country_id)]
+        if not own:  # whatever the body says: nobody else answers (the service says it again)
+            raise exceptions.PermissionDenied(_("Only the partner country's focal point answers."))
         body = NominationAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        partners = list(nomination.partners.all())
         country = body.validated_data.get("country")
         if country is not None:
             partner = next((p for p in partners if p.country_id == country.pk), None)
@@ -411,11 +414,6 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
                     _("%(country)s is not a partner country of this nomination.")
                     % {"country": country.name}]})
         else:
-            own = [p for p in partners if access.can_answer_for_country(request.user,
-                                                                        p.country_id)]
-            if not own:
-                raise exceptions.PermissionDenied(_(
-                    "Only the partner country's focal point answers."))
             chosen = only_one([p.country for p in own], "country", _("that answers"))
             partner = next(p for p in own if p.country_id == chosen.pk)
         planning.nomination_answer(actor=request.user, partner=partner,

@@ -9,10 +9,13 @@ The serializers only parse: ``operations.services`` validates the record as a wh
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import pycountry
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from countries import access
@@ -22,6 +25,7 @@ from operations import policies as operations_policies
 from operations.records import KINDS, RecordKind
 
 from .directory import CountryCode
+from .fields import refuse_numbers_as_text
 
 MAX_COUNT = 2_147_483_647  # PostgreSQL integer
 # Free text shown only on a record's own page (and logged there), not in lists.
@@ -93,10 +97,26 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = request.user if request is not None else None
         # Only agencies the caller enters records for: another country's is "does not exist".
-        self.fields["agency"].queryset = access.agencies_for_entry(
-            user, Agency.objects.select_related("country"))
+        agencies = access.agencies_for_entry(user, Agency.objects.select_related("country"))
+        self.fields["agency"].queryset = agencies
+        # Joint operations in which one of those agencies' countries has an operation.
+        self.joint_operations = om.JointOperation.objects.filter(
+            operations__country__in=agencies.values("country")).distinct()
+        if "joint_operation" in self.fields:
+            self.fields["joint_operation"].queryset = self.joint_operations
+
+    def schema_enums(self) -> dict[str, list]:
+        """For the schema served to the caller (``api.schema``): the days a record of theirs
+        may have happened on, those of the joint operations they enter records in (the
+        services refuse a date outside its joint operation's period)."""
+        days: set[dt.date] = set()
+        for joint_operation in self.joint_operations:
+            length = (joint_operation.ends_on - joint_operation.starts_on).days
+            days |= {joint_operation.starts_on + dt.timedelta(days=n) for n in range(length + 1)}
+        return {"occurred_on": sorted(day.isoformat() for day in days)}
 
     def to_internal_value(self, data):
+        refuse_numbers_as_text(self, data)
         if isinstance(data, Mapping):
             unknown = sorted(str(name) for name in data
                              if name not in self.fields and name not in self.ignored_fields)
@@ -122,6 +142,15 @@ def _write_extra_kwargs(kind: RecordKind) -> dict:
     return extra
 
 
+# What ``operations.models.validate_nationality`` takes: a real ISO 3166-1 alpha-3 code.
+NATIONALITIES = sorted(country.alpha_3 for country in pycountry.countries)
+
+
+@extend_schema_field({"type": "string", "enum": NATIONALITIES})
+class NationalityField(serializers.CharField):
+    """A nationality by its ISO 3166-1 alpha-3 code (any letter case is taken)."""
+
+
 def _declared_write_fields(kind: RecordKind) -> dict:
     fields: dict = {}
     if "counterpart" in kind.entry_fields:
@@ -129,7 +158,7 @@ def _declared_write_fields(kind: RecordKind) -> dict:
             slug_field="code", queryset=Country.objects.all(),
             help_text="Code of the country or organisation the enquiry went to, e.g. MMR.")
     if "nationality" in kind.entry_fields:
-        fields["nationality"] = serializers.CharField(
+        fields["nationality"] = NationalityField(
             max_length=3, help_text="ISO 3166-1 alpha-3 code, e.g. MMR for Myanmar.")
     return fields
 
@@ -183,7 +212,11 @@ def _build(kind: RecordKind) -> RecordSerializers:
     create = _serializer(f"{name}CreateSerializer", row, kind, [*entry, "joint_operation"], {
         "joint_operation": serializers.SlugRelatedField(
             slug_field="slug", queryset=om.JointOperation.objects.all(), required=False,
-            help_text="Slug of the joint operation; the current one when left out."),
+            error_messages={"does_not_exist": _(
+                "No joint operation “{value}” in which your agencies' country has an "
+                "operation.")},
+            help_text="Slug of the joint operation (one your agencies' country has an "
+                      "operation in); the current one when left out."),
         "ignored_fields": frozenset(READ_ONLY_FIELDS),
     }, extra)
     update = _serializer(f"{name}UpdateSerializer", row, kind, [*entry, "version"], {

@@ -31,7 +31,7 @@ from . import filters
 from .base import ApiViewMixin
 from .errors import NON_FIELD, RowsInvalid, VersionConflict, flatten_errors
 from .idempotency import IdempotentMixin
-from .record_serializers import SERIALIZERS, RecordSerializers, example_record
+from .record_serializers import MAX_COUNT, SERIALIZERS, RecordSerializers, example_record
 
 NAMESPACE = "api"
 
@@ -44,7 +44,7 @@ class JointOperationQuerySerializer(serializers.Serializer):
 
 class VersionQuerySerializer(serializers.Serializer):
     version = serializers.IntegerField(
-        min_value=0, help_text="The version you read; a newer one on the server answers 409.")
+        min_value=0, max_value=MAX_COUNT, help_text="The version you read; a newer one on the server answers 409.")
 
 
 class BulkUploadSerializer(serializers.Serializer):
@@ -212,7 +212,7 @@ class RecordViewSet(IdempotentMixin, ApiViewMixin, viewsets.ModelViewSet):
 # ---------------------------------------------------------------------------------------------
 
 VERSION_PARAMETER = OpenApiParameter(
-    "version", int, required=True,
+    "version", {"type": "integer", "minimum": 0, "maximum": MAX_COUNT}, required=True,
     description="The version you read; if the record changed since, nothing is deleted (409).")
 JOINT_OPERATION_PARAMETER = OpenApiParameter(
     "joint_operation", str, required=False,

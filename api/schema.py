@@ -2,16 +2,21 @@
 
 ``AutoSchema`` adds to each operation the error answers it can give (documented once here,
 with the error shape and an example each) and the ``Idempotency-Key`` header to POSTs that
-honour it, so no view has to repeat them.
+honour it, so no view has to repeat them. It also makes the schema state what the API
+enforces: a strict body (unknown fields refused) has ``additionalProperties: false`` and lists
+the read-only fields it ignores; and, in the schema served to a user, an id or code the API
+takes only from a set (your agencies, the networks you know, the countries...) is an ``enum``
+of that set, and a path parameter has an example from what the user can reach.
 """
 from __future__ import annotations
 
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import build_serializer_context
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
-from rest_framework import serializers
+from rest_framework import relations, serializers
 
 from .errors import error_body
-from .idempotency import HEADER, MAX_KEY_LENGTH, IdempotentMixin
+from .idempotency import HEADER, KEY_PATTERN, MAX_KEY_LENGTH, IdempotentMixin
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -86,7 +91,7 @@ ERROR_RESPONSES: dict[int, OpenApiResponse] = {
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     HEADER, {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH,
-             "pattern": rf"^[A-Za-z0-9._:-]{{1,{MAX_KEY_LENGTH}}}$"},
+             "pattern": f"^{KEY_PATTERN.pattern}$"},
     OpenApiParameter.HEADER, required=False,
     description=(
         "A unique key for this request, e.g. a UUID (letters, digits and . _ : -). Retrying "
@@ -96,7 +101,82 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
+MAX_ENUM = 200  # a set larger than this is not listed: the API's 400 names the field
+IGNORED = {"description": "Read-only: ignored if sent (say, in an object just read)."}
+
+
+def _request_user(view):
+    user = getattr(getattr(view, "request", None), "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def _allowed_values(field) -> list | None:
+    """The values a writable related field takes (its queryset, made for the request's user)."""
+    if isinstance(field, relations.ManyRelatedField):
+        field = field.child_relation
+    if not isinstance(field, relations.RelatedField) or field.read_only:
+        return None
+    queryset = field.get_queryset()
+    if queryset is None:
+        return None
+    if isinstance(field, relations.SlugRelatedField):
+        values = queryset.values_list(field.slug_field, flat=True)
+    elif isinstance(field, relations.PrimaryKeyRelatedField):
+        values = queryset.values_list("pk", flat=True)
+    else:
+        return None
+    values = sorted(set(values.order_by()[:MAX_ENUM + 1]))
+    return values if 0 < len(values) <= MAX_ENUM else None
+
+
 class AutoSchema(openapi.AutoSchema):
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        return super()._get_request_for_media_type(self._for_request(serializer), direction)
+
+    def _for_request(self, serializer):
+        """A request serializer named by class in ``extend_schema``, made with the request's
+        context as the view makes it (its querysets are the user's: agencies, networks...)."""
+        if isinstance(serializer, dict):
+            return {key: self._for_request(value) for key, value in serializer.items()}
+        context = build_serializer_context(self.view)
+        if isinstance(serializer, type) and issubclass(serializer, serializers.BaseSerializer):
+            return serializer(context=context)
+        if isinstance(serializer, serializers.ListSerializer) and "request" not in serializer.context:
+            return type(serializer.child)(many=True, context=context)
+        return serializer
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and _request_user(self.view) is not None:
+            values = _allowed_values(field)
+            if values:
+                target = schema.get("items", schema) if schema.get("type") == "array" else schema
+                target["enum"] = values
+        return schema
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        enums = getattr(serializer, "schema_enums", None)
+        if direction == "request" and enums is not None and _request_user(self.view) is not None:
+            for name, values in enums().items():
+                if name in schema.get("properties", {}) and 0 < len(values) <= MAX_ENUM:
+                    schema["properties"][name]["enum"] = values
+        ignored = getattr(serializer, "ignored_fields", None)
+        if direction == "request" and ignored is not None:  # strict: unknown fields refused
+            schema["additionalProperties"] = False
+            properties = schema.setdefault("properties", {})
+            for name in sorted(ignored):
+                properties.setdefault(name, dict(IGNORED))
+        return schema
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        examples = path_examples(self.view, self.method, self.path)
+        for parameter in parameters:
+            if parameter["name"] in examples:
+                parameter["example"] = examples[parameter["name"]]
+        return parameters
+
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if self.method == "POST" and isinstance(self.view, IdempotentMixin):
@@ -120,3 +200,100 @@ class AutoSchema(openapi.AutoSchema):
                 responses[str(status)] = self._get_response_for_code(
                     ERROR_RESPONSES[status], str(status), direction=direction)
         return dict(sorted(responses.items()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Path parameters' examples: something the user reaches, so that "Try it out" (and schemathesis)
+# meets a real object rather than a 404
+# ---------------------------------------------------------------------------------------------
+
+CHANGES = ("PUT", "PATCH", "DELETE")
+
+
+def _first(queryset):
+    return queryset.order_by("pk").first()
+
+
+def path_examples(view, method: str, path: str) -> dict:
+    from countries import access
+    from operations.models import JointInvestigation
+    from operations.selectors import joint_operation_current
+    from reporting import selectors
+
+    user = _request_user(view)
+    if user is None:
+        return {}
+    if "{joint_operation}" in path:  # a country return: the first one the user follows
+        joint_operation = joint_operation_current()
+        returns = selectors.return_list(user=user, joint_operation=joint_operation) \
+            if joint_operation else []
+        return {"joint_operation": joint_operation.slug, "country": returns[0].country.code} \
+            if returns else {}
+    if "{investigation_pk}" in path or "/members/" in path:
+        investigations = access.investigations_visible(user, JointInvestigation.objects.all())
+        members = [i for i in investigations.order_by("pk")
+                   if access.is_investigation_member(user, i)]
+        investigation = members[0] if members else _first(investigations)
+        if investigation is None:
+            return {}
+        own = set(access.scope_for(user).record_country_ids)
+        members = list(investigation.members.select_related("country").order_by("country__code"))
+        mine = [m for m in members if m.country_id in own]
+        return {"investigation_pk": investigation.pk, "id": investigation.pk,
+                "country": (mine or members)[0].country.code}
+    lookup = getattr(view, "lookup_field", None)
+    if lookup is None or not hasattr(view, "get_queryset") or getattr(view, "detail", None) is False:
+        return {}
+    queryset = view.get_queryset()
+    if method in CHANGES and hasattr(view, "kind"):  # a record: one the user may change
+        queryset = access.records_changeable(user, queryset)
+    found = _first(queryset)
+    if found is None:
+        return {}
+    value = getattr(found, lookup)
+    return {"id": value, "pk": value, lookup: value}
+
+
+def _allowed(schema: dict, components: dict) -> list | None:
+    """The enum a property's schema (inline, ``$ref`` or ``allOf``) restricts it to."""
+    if "$ref" in schema:
+        return _allowed(components.get(schema["$ref"].rsplit("/", 1)[-1], {}), components)
+    if "enum" in schema:
+        return schema["enum"]
+    for part in schema.get("allOf", []):
+        found = _allowed(part, components)
+        if found is not None:
+            return found
+    return None
+
+
+def _within(value, schema: dict, components: dict):
+    if "$ref" in schema:
+        return _within(value, components.get(schema["$ref"].rsplit("/", 1)[-1], {}), components)
+    if isinstance(value, list):
+        items = schema.get("items", schema)
+        return [_within(item, items, components) for item in value]
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        return {key: _within(item, properties[key], components) if key in properties else item
+                for key, item in value.items()}
+    allowed = _allowed(schema, components)
+    if allowed and value not in allowed:
+        return allowed[0]
+    return value
+
+
+def request_examples_within_enums(result, generator, request, public):
+    """Postprocessing hook: a request example uses the caller's own ids and codes, those the
+    schema served to them lists (the examples' agency 27 is somebody's, not yours)."""
+    components = result.get("components", {}).get("schemas", {})
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            content = operation.get("requestBody", {}).get("content", {}) if isinstance(
+                operation, dict) else {}
+            for media in content.values():
+                for example in media.get("examples", {}).values():
+                    if "value" in example:
+                        example["value"] = _within(example["value"], media.get("schema", {}),
+                                                   components)
+    return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -23,14 +24,16 @@ from reporting import totals as figures
 from reporting.metrics import DIMENSIONS, METRICS, METRICS_BY_KEY, Dimension, Metric
 
 from .base import ApiViewMixin
+from .fields import CountryCodes
 
 
 class TotalsQuerySerializer(serializers.Serializer):
     joint_operation = serializers.SlugRelatedField(
         slug_field="slug", queryset=JointOperation.objects.all(), required=False,
         help_text="Slug of the joint operation; the current one when left out.")
-    country = serializers.CharField(
-        required=False, max_length=8,
+    country = CountryCodes(
+        required=False, error_messages={
+            "does_not_exist": gettext_lazy("No country or organisation has this code.")},
         help_text="One country's figures (its code, e.g. THA); the whole region when left out.")
     metric = serializers.ChoiceField(
         choices=[(m.key, str(m.label)) for m in METRICS], required=False,
@@ -42,12 +45,6 @@ class TotalsQuerySerializer(serializers.Serializer):
     by_country = serializers.BooleanField(
         required=False, default=False,
         help_text="One row per country (and member) instead of the region's sum.")
-
-    def validate_country(self, value: str) -> Country:
-        country = Country.objects.filter(code=value.strip().upper()).first()
-        if country is None:
-            raise serializers.ValidationError(_("No country or organisation has this code."))
-        return country
 
     def validate(self, attrs):
         metric, dimension = attrs.get("metric"), attrs.get("dimension")

@@ -339,7 +339,7 @@ REST_FRAMEWORK = {
     # \u-escaped JSON: an error that quotes what was sent can never fail to encode.
     "UNICODE_JSON": False,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.StrictFilterBackend",
         "api.filters.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
@@ -363,6 +363,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enums into components first; then request examples made of the caller's own ids.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "api.schema.request_examples_within_enums"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -373,6 +376,7 @@ SPECTACULAR_SETTINGS = {
         "JointOperationStatusEnum": "operations.models.JointOperation.Status",
         "ParticipationStatusEnum": "operations.models.Participation.Status",
         "ReturnStateEnum": "operations.models.CountryReturn.State",
+        "NetworkStatusEnum": "operations.models.Network.Status",
     },
 }
 
