@@ -215,8 +215,9 @@ def _first(queryset):
 
 
 def path_examples(view, method: str, path: str) -> dict:
+    from cooperation import policies as cooperation_policies
+    from cooperation.models import JointInvestigation
     from countries import access
-    from operations.models import JointInvestigation
     from operations.selectors import joint_operation_current
     from reporting import selectors
 
@@ -230,9 +231,10 @@ def path_examples(view, method: str, path: str) -> dict:
         return {"joint_operation": joint_operation.slug, "country": returns[0].country.code} \
             if returns else {}
     if "{investigation_pk}" in path or "/members/" in path:
-        investigations = access.investigations_visible(user, JointInvestigation.objects.all())
+        investigations = cooperation_policies.investigations_visible(
+            user, JointInvestigation.objects.all())
         members = [i for i in investigations.order_by("pk")
-                   if access.is_investigation_member(user, i)]
+                   if cooperation_policies.is_investigation_member(user, i)]
         investigation = members[0] if members else _first(investigations)
         if investigation is None:
             return {}

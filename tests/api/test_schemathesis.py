@@ -75,9 +75,9 @@ def joint_investigation_with_thailand():
     operations (notes, members, invite, close) have something to answer about."""
     from django.contrib.auth import get_user_model
 
+    from cooperation import services as cooperation
+    from cooperation.models import Network
     from countries.models import Country
-    from operations import cooperation
-    from operations.models import Network
 
     users = get_user_model().objects
     tha, mys = Country.objects.get(code="THA"), Country.objects.get(code="MYS")
