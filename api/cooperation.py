@@ -22,7 +22,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -46,6 +46,7 @@ from .fields import (
     value_choices,
 )
 from .idempotency import IdempotentMixin
+from .permissions import allows
 from .record_serializers import SERIALIZERS, VersionField, example_record
 
 ENQUIRIES = KINDS_BY_MODEL[EnquiryRecord]
@@ -185,6 +186,10 @@ class NetworkViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
                      mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                      mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Networks (syndicates) identified by the countries: reach and modus operandi, no names."""
+    permission_classes = [permissions.IsAuthenticated, allows(
+        cooperation_policies.can_register_network, actions=["create"],
+        message=gettext_lazy(
+            "Networks are registered by the officers and focal points of a country."))]
 
     filterset_class = NetworkFilter
     ordering_fields = ["name", "created_at"]
@@ -213,9 +218,6 @@ class NetworkViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         return Response(NetworkSerializer(network).data, status=code, **kwargs)
 
     def create(self, request, *args, **kwargs):
-        if not access.scope_for(request.user).record_country_ids:
-            raise exceptions.PermissionDenied(_(
-                "Networks are registered by the officers and focal points of a country."))
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -392,6 +394,9 @@ class InvestigationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
                            mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                            viewsets.GenericViewSet):
     """Two or more countries investigating one network over a period (paragraph 13)."""
+    permission_classes = [permissions.IsAuthenticated, allows(
+        cooperation_policies.can_propose_investigation, actions=["create"],
+        message=gettext_lazy("Only a focal point proposes a joint investigation."))]
 
     filterset_class = InvestigationFilter
     ordering_fields = ["starts_on", "title"]
@@ -416,9 +421,6 @@ class InvestigationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
                         status=code, **kwargs)
 
     def create(self, request, *args, **kwargs):
-        if not cooperation_policies.can_propose_investigation(request.user):
-            raise exceptions.PermissionDenied(_("Only a focal point proposes a joint "
-                                                "investigation."))
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

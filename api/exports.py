@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -18,7 +19,15 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, negotiation, serializers, status, viewsets
+from rest_framework import (
+    exceptions,
+    mixins,
+    negotiation,
+    permissions,
+    serializers,
+    status,
+    viewsets,
+)
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -33,6 +42,7 @@ from .base import ApiViewMixin
 from .errors import Conflict
 from .fields import StrictSerializerMixin
 from .idempotency import IdempotentMixin
+from .permissions import allows
 from .schema import ERROR_RESPONSES
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +172,9 @@ class ExportJobViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
                        mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                        viewsets.GenericViewSet):
     """Debrief exports made by a worker: ask, poll, download, retry."""
+    permission_classes = [permissions.IsAuthenticated, allows(
+        access.can_view_regional_totals, actions=["create"],
+        message=gettext_lazy("You have no role in the portal yet, so no exports."))]
 
     serializer_class = ExportJobSerializer
     filter_backends = []  # the caller's own jobs, newest first: few enough to page through
@@ -190,9 +203,6 @@ class ExportJobViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
                         headers={"Location": reverse("api:export-job-detail", args=[job.pk])})
 
     def create(self, request, *args, **kwargs):
-        if not access.can_view_regional_totals(request.user):
-            raise exceptions.PermissionDenied(_("You have no role in the portal yet, so no "
-                                                "exports."))
         body = ExportRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         choice = body.validated_data

@@ -15,12 +15,13 @@ import django_filters
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -41,6 +42,7 @@ from .base import ApiViewMixin
 from .directory import CountryCode
 from .fields import CountryCodes, StrictSerializerMixin, only_one, own_countries, value_choices
 from .idempotency import IdempotentMixin
+from .permissions import allows
 
 TAGS = ["planning"]
 
@@ -112,6 +114,9 @@ class PlanningMeetingViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixi
                              mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                              viewsets.GenericViewSet):
     """Meetings where countries pick the networks to investigate together next (paragraph 13)."""
+    permission_classes = [permissions.IsAuthenticated, allows(
+        cooperation_policies.can_manage_planning, actions=["create"],
+        message=gettext_lazy("The secretariat sets up planning meetings."))]
 
     filterset_class = PlanningMeetingFilter
     ordering_fields = ["held_on", "name"]
@@ -135,8 +140,6 @@ class PlanningMeetingViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixi
             raise exceptions.NotFound() from error
 
     def create(self, request, *args, **kwargs):
-        if not cooperation_policies.can_manage_planning(request.user):
-            raise exceptions.PermissionDenied(_("The secretariat sets up planning meetings."))
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         meeting = planning.meeting_create(actor=request.user, **body.validated_data)
@@ -323,6 +326,9 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
                         mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                         viewsets.GenericViewSet):
     """A country's proposal to investigate one network with partner countries."""
+    permission_classes = [permissions.IsAuthenticated, allows(
+        cooperation_policies.can_nominate, actions=["create"],
+        message=gettext_lazy("A country's focal point nominates for it."))]
 
     filterset_class = NominationFilter
     ordering_fields = ["created_at", "title"]
@@ -376,8 +382,6 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         return self._respond(self.get_object())
 
     def create(self, request, *args, **kwargs):
-        if not cooperation_policies.can_nominate(request.user):
-            raise exceptions.PermissionDenied(_("A country's focal point nominates for it."))
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

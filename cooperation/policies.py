@@ -119,3 +119,8 @@ def continuity_countries_visible(user, queryset: QuerySet) -> QuerySet:
 def can_view_directory(user) -> bool:
     scope = scope_for(user)
     return scope.is_superuser or scope.has_membership
+
+
+def can_register_network(user) -> bool:
+    """Networks are registered by the officers and focal points of a country."""
+    return bool(scope_for(user).record_country_ids)

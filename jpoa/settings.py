@@ -376,7 +376,7 @@ SPECTACULAR_SETTINGS = {
         "JointOperationStatusEnum": "operations.models.JointOperation.Status",
         "ParticipationStatusEnum": "operations.models.Participation.Status",
         "ReturnStateEnum": "operations.models.CountryReturn.State",
-        "NetworkStatusEnum": "operations.models.Network.Status",
+        "NetworkStatusEnum": "cooperation.models.Network.Status",
     },
 }
 
