@@ -299,3 +299,20 @@ def request_examples_within_enums(result, generator, request, public):
                         example["value"] = _within(example["value"], media.get("schema", {}),
                                                    components)
     return result
+
+
+def patch_requires_version(result, generator, request, public):
+    """Postprocessing hook: a PATCH body is partial, but a record's change is made on the
+    version read (the API refuses one without it: 400 on ``version``), so the schema says so."""
+    components = result.get("components", {}).get("schemas", {})
+    versioned = set()
+    for name, component in components.items():
+        if name.startswith("Patched") and "version" in component.get("properties", {}):
+            component["required"] = sorted({*component.get("required", []), "version"})
+            versioned.add(f"#/components/schemas/{name}")
+    for item in result.get("paths", {}).values():
+        body = item.get("patch", {}).get("requestBody") if isinstance(item, dict) else None
+        if body and any(media.get("schema", {}).get("$ref") in versioned
+                        for media in body.get("content", {}).values()):
+            body["required"] = True  # no body at all has no version either
+    return result

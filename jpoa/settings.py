@@ -365,7 +365,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Enums into components first; then request examples made of the caller's own ids.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
-                             "api.schema.request_examples_within_enums"],
+                             "api.schema.request_examples_within_enums",
+                             "api.schema.patch_requires_version"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
