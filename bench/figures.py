@@ -237,29 +237,32 @@ def dashboard_figure(data: BenchData, scale: Scale) -> Figure:
 
 WEEK_SQL = "to_char(date_trunc('week', r.occurred_on), 'YYYY-MM-DD')"
 COUNT_SUM = "SUM(r.count)"
-SECTOR_WEEK = [("sector", "r.sector", None), ("week", WEEK_SQL, None)]
+# The agency that entered the record: the return page's breakdown (not a published dimension).
+AGENCY = ("agency", "r.agency_id::text", None)
+SECTOR_WEEK = [("sector", "r.sector", None), ("week", WEEK_SQL, None), AGENCY]
 # metric -> (table, value, [(dimension, member, value or None for the metric's)][, where]),
 # written by hand.
 HAND_WRITTEN = {
     "victims_assisted": ("operations_victimassistancerecord", COUNT_SUM, [
         ("sector", "r.sector", None), ("exploitation_type", "r.exploitation_type", None),
-        ("sex", "r.sex", None), ("age_band", "r.age_band", None), ("week", WEEK_SQL, None)]),
+        ("sex", "r.sex", None), ("age_band", "r.age_band", None), ("week", WEEK_SQL, None),
+        AGENCY]),
     "search_warrants": ("operations_searchwarrantrecord", COUNT_SUM, SECTOR_WEEK),
     "suspects_identified": ("operations_suspectrecord", COUNT_SUM, SECTOR_WEEK),
     "arrests": ("operations_arrestrecord", COUNT_SUM, SECTOR_WEEK),
     "investigations": ("operations_investigationrecord", COUNT_SUM, SECTOR_WEEK),
     "enquiries": ("operations_enquiryrecord", COUNT_SUM,
-                  [("channel", "r.channel", None), ("week", WEEK_SQL, None)]),
+                  [("channel", "r.channel", None), ("week", WEEK_SQL, None), AGENCY]),
     "awareness_activities": ("operations_awarenessactivityrecord", COUNT_SUM, SECTOR_WEEK),
     "training_sessions": ("operations_trainingsessionrecord", "COUNT(r.id)",
-                          [("week", WEEK_SQL, None)]),
+                          [("week", WEEK_SQL, None), AGENCY]),
     "officers_trained": (
         "operations_trainingsessionrecord",
         "SUM(r.police_trained + r.airport_trained + r.immigration_trained"
         " + r.compliance_trained)",
         [("officer_category", f"'{category}'", f"SUM(r.{category}_trained)")
          for category in ("police", "airport", "immigration", "compliance")]
-        + [("week", WEEK_SQL, None)]),
+        + [("week", WEEK_SQL, None), AGENCY]),
     "intelligence_reports": ("operations_intelligencereport", "COUNT(r.id)",
                              [("week", WEEK_SQL, None)]),
     "enquiries_answered": ("operations_enquiryrecord", "COUNT(r.id)",
