@@ -100,6 +100,17 @@ class ExportRequestSerializer(StrictSerializerMixin, serializers.Serializer):
         help_text="Headline figures rounded down to “over N” in the statement text "
                   "(as 2015 said “over 70” enquiries). Default: the 2015 choice.")
 
+    def schema_enums(self) -> dict[str, list]:
+        """For the schema served to the caller (``api.schema``): what the page's form offers
+        them, the joint operations there are, the countries and profiles theirs to export."""
+        request = self.context.get("request")
+        if request is None:
+            return {}
+        form = ExportForm(user=request.user, joint_operations=selectors.dashboard_joint_operations(),
+                          countries=selectors.taking_part_countries())
+        return {name: [value for value, _label in form.fields[name].choices]
+                for name in ("joint_operation", "country", "profile")}
+
 
 class ExportFilesNegotiation(negotiation.DefaultContentNegotiation):
     """A download answers with the file's own type whatever ``Accept`` says; errors in JSON."""

@@ -25,6 +25,30 @@ def refuse_numbers_as_text(serializer, data) -> None:
             {name: [_("Enter text (a JSON string), not a number.")] for name in wrong})
 
 
+class QuerySerializer(serializers.Serializer):
+    """Query parameters, read strictly: a parameter sent twice or sent empty is refused (DRF
+    reads an empty one as left out), as the list filters do (``api.filters``). The schema says
+    so: no parameter of these allows an empty value (drf-spectacular reads ``allow_blank``)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.allow_blank = False
+        return fields
+
+    def to_internal_value(self, data):
+        errors = {}
+        for name in self.fields:
+            values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+            if len(values) > 1:
+                errors[name] = [_("Send this parameter once.")]
+            elif values and values[0] == "":
+                errors[name] = [_("Enter a value, or leave the parameter out.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
 class StrictSerializerMixin:
     """Read-only fields sent along (say, an object just read) are ignored; unknown refused."""
 
@@ -55,6 +79,20 @@ class CountryCodes(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         return super().to_internal_value(data.strip().upper() if isinstance(data, str) else data)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        """A list of codes; DRF's would read an object (``{}``) as its keys, an empty list."""
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = CountryCodeList
+        return field
+
+
+class CountryCodeList(serializers.ManyRelatedField):
+    def to_internal_value(self, data):
+        if not isinstance(data, list | tuple) and not hasattr(data, "getlist"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 def own_countries(user, *, focal: bool = False):

@@ -29,6 +29,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 _("Enter a whole number from 1 to %(max)s, once.") % {"max": self.max_page_size}]})
         return size
 
+    def get_page_number(self, request, paginator):
+        """``?page=`` sent empty or more than once is refused (400): DRF would read it as page 1.
+        A page that is not a number, or past the last, answers 404 as DRF's does."""
+        sent = request.query_params.getlist(self.page_query_param)
+        if len(sent) > 1 or sent == [""]:
+            raise exceptions.ValidationError({self.page_query_param: [
+                _("Enter a page number from 1, once.")]})
+        return sent[0] if sent else 1
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -42,7 +42,7 @@ from .base import ApiViewMixin
 from .directory import CountryCode
 from .fields import CountryCodes, StrictSerializerMixin, only_one, own_countries, value_choices
 from .idempotency import IdempotentMixin
-from .permissions import allows
+from .permissions import allows, allows_object
 
 TAGS = ["planning"]
 
@@ -328,7 +328,11 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
     """A country's proposal to investigate one network with partner countries."""
     permission_classes = [permissions.IsAuthenticated, allows(
         cooperation_policies.can_nominate, actions=["create"],
-        message=gettext_lazy("A country's focal point nominates for it."))]
+        message=gettext_lazy("A country's focal point nominates for it.")), allows_object(
+        cooperation_policies.can_answer_nomination, actions=["answer"],
+        message=gettext_lazy("Only the partner country's focal point answers.")), allows_object(
+        cooperation_policies.can_convert_nomination, actions=["convert"],
+        message=gettext_lazy("The secretariat turns nominations into joint investigations."))]
 
     filterset_class = NominationFilter
     ordering_fields = ["created_at", "title"]
@@ -346,9 +350,11 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
 
     def get_object(self) -> Nomination:
         try:
-            return self.get_queryset().get(pk=self.kwargs["pk"])
+            nomination = self.get_queryset().get(pk=self.kwargs["pk"])
         except (Nomination.DoesNotExist, ValueError, TypeError) as missing:
             raise Http404("No such nomination.") from missing
+        self.check_object_permissions(self.request, nomination)  # who answers, who converts
+        return nomination
 
     def _read_context(self, nominations) -> dict:
         """What the reader may see of these nominations: two queries, whatever their number."""
@@ -406,8 +412,6 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
         nomination = self.get_object()
         partners = list(nomination.partners.all())
         own = [p for p in partners if access.can_answer_for_country(request.user, p.country_id)]
-        if not own:  # whatever the body says: nobody else answers (the service says it again)
-            raise exceptions.PermissionDenied(_("Only the partner country's focal point answers."))
         body = NominationAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         country = body.validated_data.get("country")
@@ -439,9 +443,6 @@ class NominationViewSet(IdempotentMixin, ApiViewMixin, mixins.ListModelMixin,
     @action(detail=True, methods=["post"])
     def convert(self, request, *args, **kwargs):
         nomination = self.get_object()
-        if not cooperation_policies.can_manage_planning(request.user):
-            raise exceptions.PermissionDenied(_(
-                "The secretariat turns nominations into joint investigations."))
         body = NominationConvertSerializer(data=request.data, context={
             "joint_operation": nomination.meeting.joint_operation})
         body.is_valid(raise_exception=True)

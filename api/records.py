@@ -30,19 +30,20 @@ from operations.selectors import joint_operation_current
 from . import filters
 from .base import ApiViewMixin
 from .errors import NON_FIELD, RowsInvalid, VersionConflict, flatten_errors
+from .fields import QuerySerializer
 from .idempotency import IdempotentMixin
 from .record_serializers import MAX_COUNT, SERIALIZERS, RecordSerializers, example_record
 
 NAMESPACE = "api"
 
 
-class JointOperationQuerySerializer(serializers.Serializer):
+class JointOperationQuerySerializer(QuerySerializer):
     joint_operation = serializers.SlugRelatedField(
         slug_field="slug", queryset=om.JointOperation.objects.all(), required=False,
         help_text="Slug of the joint operation; the current one when left out.")
 
 
-class VersionQuerySerializer(serializers.Serializer):
+class VersionQuerySerializer(QuerySerializer):
     version = serializers.IntegerField(
         min_value=0, max_value=MAX_COUNT, help_text="The version you read; a newer one on the server answers 409.")
 

@@ -19,6 +19,7 @@ from reporting import selectors
 
 from .base import ApiViewMixin
 from .directory import CountryCode
+from .fields import QuerySerializer
 from .idempotency import IdempotentMixin
 
 
@@ -40,7 +41,7 @@ class CountryReturnSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReturnListQuerySerializer(serializers.Serializer):
+class ReturnListQuerySerializer(QuerySerializer):
     joint_operation = serializers.SlugRelatedField(
         slug_field="slug", queryset=JointOperation.objects.all(), required=False,
         help_text="Slug of the joint operation; the current one when left out.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,14 +20,16 @@ from countries import access
 from countries.models import Country
 from operations.models import CountryReturn, JointOperation
 from operations.selectors import joint_operation_current
+from reporting import policies as reporting_policies
 from reporting import totals as figures
 from reporting.metrics import DIMENSIONS, METRICS, METRICS_BY_KEY, Dimension, Metric
 
 from .base import ApiViewMixin
-from .fields import CountryCodes
+from .fields import CountryCodes, QuerySerializer
+from .permissions import allows
 
 
-class TotalsQuerySerializer(serializers.Serializer):
+class TotalsQuerySerializer(QuerySerializer):
     joint_operation = serializers.SlugRelatedField(
         slug_field="slug", queryset=JointOperation.objects.all(), required=False,
         help_text="Slug of the joint operation; the current one when left out.")
@@ -114,13 +116,13 @@ def _members(dimension: Dimension | None, found: set[str]) -> list[tuple[str, st
     return fixed + [(member, member or _("Not recorded")) for member in others]
 
 
-def _check_access(user, asked: TotalsRequest, country_ids: list[int]) -> None:
-    if not access.can_view_regional_totals(user):
-        raise exceptions.PermissionDenied(_("You have no role in the portal yet, so no figures."))
+def _check_breakdown(user, asked: TotalsRequest, country_ids: list[int]) -> None:
+    """A rule on the query's parameters (who sees the region's figures at all is the view's
+    permission class): a breakdown by a dimension only of the countries the user may break down."""
     if asked.dimension is None:
         return  # totals per country are not a breakdown: open to every member
     breakdowns = [asked.country.pk] if asked.country else (country_ids if asked.by_country else [])
-    if not all(access.can_view_country_breakdown(user, pk) for pk in breakdowns):
+    if not reporting_policies.can_break_down(user, breakdowns):
         raise exceptions.PermissionDenied(_(
             "You may break down only your own country's figures. Ask for the region's "
             "breakdown (leave out country and by_country), or for totals without a dimension."))
@@ -131,7 +133,7 @@ def totals(*, user, asked: TotalsRequest) -> dict:
     joint_operation = asked.joint_operation
     read = figures.joint_operation_totals(joint_operation)
     countries = read.countries
-    _check_access(user, asked, [c.pk for c in countries])
+    _check_breakdown(user, asked, [c.pk for c in countries])
     if asked.country is not None:
         countries = [c for c in countries if c.pk == asked.country.pk]
     accepted = read.accepted_ids
@@ -180,6 +182,9 @@ EXAMPLE = {
 
 class TotalsView(ApiViewMixin, APIView):
     """The paragraph-8 figures and the registry's others, for the region or a country."""
+    permission_classes = [permissions.IsAuthenticated, allows(
+        access.can_view_regional_totals,
+        message=gettext_lazy("You have no role in the portal yet, so no figures."))]
 
     @extend_schema(
         summary="Totals by joint operation, country and dimension",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Model, Q, QuerySet
 
-from countries.access import reference_data_visible, scope_for, shared_ids
+from countries.access import can_answer_for_country, reference_data_visible, scope_for, shared_ids
 from countries.models import Role
 
 from .models import InvestigationMember
@@ -94,6 +94,19 @@ def nominations_visible(user, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     as_partner = queryset.model.objects.filter(partners__country_id__in=ids).values("pk")
     return queryset.filter(Q(proposing_country_id__in=ids) | Q(pk__in=as_partner))
+
+
+def can_answer_nomination(user, nomination) -> bool:
+    """A partner country's focal point accepts or declines a nomination for that country."""
+    return any(can_answer_for_country(user, partner.country_id)
+               for partner in nomination.partners.all())
+
+
+def can_convert_nomination(user, nomination) -> bool:
+    """Who turns a nomination into a joint investigation: the secretariat (``nomination`` is
+    there for the permission class's signature; whether it can be converted yet is the
+    service's precondition, a 400, not an access rule)."""
+    return can_manage_planning(user)
 
 
 def can_nominate(user) -> bool:

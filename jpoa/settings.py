@@ -332,6 +332,11 @@ REST_FRAMEWORK = {
     # The client address of per-address throttles: as for the access log (X-Forwarded-For is
     # trusted only behind that many proxies).
     "NUM_PROXIES": env.int("PROXY_COUNT", default=0),
+    # JSON bodies only (the browsable API's raw-data form sends JSON too): a form-encoded body
+    # cannot carry JSON's nulls, lists and numbers, so the schema would promise what it cannot.
+    # A bulk upload also takes a multipart file (api/records.py).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

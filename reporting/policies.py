@@ -7,8 +7,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from countries.access import can_view_regional_totals, scope_for
+from countries.access import can_view_country_breakdown, can_view_regional_totals, scope_for
 from countries.models import Role
+
+
+def can_break_down(user, country_ids) -> bool:
+    """Figures by a dimension (sex, nationality, crime type...) for these countries: only for
+    the countries whose breakdown the user sees (``can_view_country_breakdown``). The region's
+    breakdown, with no country named, is open to every member."""
+    return all(can_view_country_breakdown(user, pk) for pk in country_ids)
 
 
 def can_manage_workshop(user) -> bool:

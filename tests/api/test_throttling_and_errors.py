@@ -82,3 +82,64 @@ def test_the_portals_own_404_page_is_unchanged_outside_the_api(client, demo):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_form_encoded_body_is_a_415_json_is_the_one_format(api):
+    """A form cannot carry JSON's nulls and lists: an empty form value would be read as left
+    out. Only a bulk upload's file comes as multipart."""
+    client = api("officer.tha")
+    for content_type in ("application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        response = client.post(RECORDS, "count=3", content_type=content_type)
+
+        assert response.status_code == 415, content_type
+        assert response.json()["error"]["code"] == "unsupported_media_type"
+
+
+@pytest.mark.parametrize("path, parameter", [
+    ("/api/v1/returns/", "state"),
+    ("/api/v1/totals/", "metric"),
+    ("/api/v1/records/arrests/bulk/", "joint_operation"),
+])
+def test_a_query_parameter_sent_empty_or_twice_is_refused_by_name(api, path, parameter):
+    client = api("secretariat" if "bulk" not in path else "officer.tha")
+    send = client.post if "bulk" in path else client.get
+
+    empty = send(f"{path}?{parameter}=")
+    twice = send(f"{path}?{parameter}=a&{parameter}=b")
+
+    assert empty.status_code == 400
+    assert empty.json()["error"]["fields"] == {
+        parameter: ["Enter a value, or leave the parameter out."]}
+    assert twice.status_code == 400
+    assert twice.json()["error"]["fields"] == {parameter: ["Send this parameter once."]}
+
+
+def test_an_empty_joint_operation_in_a_body_is_refused_not_read_as_the_current_one(api):
+    body = {"agency": 1, "occurred_on": "2015-10-05", "count": 1, "sector": "fishing",
+            "joint_operation": ""}
+
+    response = api("officer.tha").post(RECORDS, body)
+
+    assert response.status_code == 400
+    assert "joint_operation" in response.json()["error"]["fields"]
+
+
+def test_a_page_sent_empty_or_twice_is_refused_not_read_as_the_first(api):
+    client = api("officer.tha")
+
+    empty = client.get("/api/v1/enquiries/incoming/?page=")
+    twice = client.get("/api/v1/enquiries/incoming/?page=1&page=1")
+
+    for response in (empty, twice):
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"] == {"page": ["Enter a page number from 1, once."]}
+    assert client.get("/api/v1/enquiries/incoming/?page=1").status_code == 200
+
+
+def test_a_list_of_countries_sent_as_an_object_is_refused_not_read_as_empty(api):
+    body = {"name": "Andaman fishing crews", "countries_active": {}, "crime_types": ["trafficking"]}
+
+    response = api("officer.tha").post("/api/v1/networks/", body)
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["countries_active"]
