@@ -81,7 +81,8 @@ class ParticipationSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(examples=[OpenApiExample(
     "JPoA 2015", response_only=True,
     value={"slug": "jpoa-2015", "name": "Joint Period of Action 2015",
-           "starts_on": "2015-09-28", "ends_on": "2015-10-28", "status": "debrief",
+           "starts_on": "2015-09-28", "ends_on": "2015-10-28", "returns_due_on": "2015-11-18",
+           "status": "debrief",
            "description": "", "co_chairs": ["NZL", "LKA"],
            "participants": [{"country": "THA", "country_name": "Thailand", "status": "took_part",
                              "attended_debrief": True}]})])
@@ -91,8 +92,8 @@ class JointOperationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JointOperation
-        fields = ["slug", "name", "starts_on", "ends_on", "status", "description", "co_chairs",
-                  "participants"]
+        fields = ["slug", "name", "starts_on", "ends_on", "returns_due_on", "status",
+                  "description", "co_chairs", "participants"]
 
 
 @extend_schema_serializer(examples=[OpenApiExample(

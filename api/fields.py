@@ -13,13 +13,26 @@ from countries import access
 from countries.models import Country
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def refuse_numbers_as_text(serializer, data) -> None:
-    """A JSON number where the schema says string is refused (DRF would take 0 as "0")."""
+    """A JSON number where the schema says string (or a list of strings) is refused: DRF would
+    take 0 as "0"."""
     if not isinstance(data, dict):  # a form's values are all text
         return
-    wrong = [name for name, field in serializer.fields.items()
-             if isinstance(field, serializers.CharField) and not field.read_only
-             and isinstance(data.get(name), int | float) and not isinstance(data.get(name), bool)]
+    wrong = []
+    for name, field in serializer.fields.items():
+        if field.read_only or name not in data:
+            continue
+        value = data[name]
+        if isinstance(field, serializers.CharField) and _is_number(value):
+            wrong.append(name)
+        elif (isinstance(field, serializers.ListField)
+              and isinstance(field.child, serializers.CharField) and isinstance(value, list)
+              and any(_is_number(item) for item in value)):
+            wrong.append(name)
     if wrong:
         raise serializers.ValidationError(
             {name: [_("Enter text (a JSON string), not a number.")] for name in wrong})

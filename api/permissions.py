@@ -20,6 +20,8 @@ def allows(rule: Callable[..., bool], *, actions: Iterable[str] | None = None,
         def has_permission(self, request, view) -> bool:
             if names is not None and getattr(view, "action", None) not in names:
                 return True
+            if not hasattr(view, request.method.lower()):
+                return True  # a method the view does not answer: 405, as for everyone
             return rule(request.user)
 
     Allows.message = message

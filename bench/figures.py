@@ -289,12 +289,29 @@ def hand_written_sql(metric_key: str) -> str:
             + " UNION ALL ".join(parts))
 
 
+def hand_written_activity_sql() -> str:
+    """The completeness report's rows (records per country and week, the last entry), by hand:
+    what the roll-up writes beside the totals (``rollups.activity_rows``)."""
+    records = " UNION ALL ".join(
+        f"SELECT operation_id, country_id, occurred_on, created_at FROM {kind.model._meta.db_table}"
+        for kind in KINDS)
+    return ("INSERT INTO reporting_countryactivity"
+            " (joint_operation_id, country_id, week, records, last_entry_at)"
+            " SELECT o.joint_operation_id, r.country_id, date_trunc('week', r.occurred_on)::date,"
+            " COUNT(*), MAX(r.created_at)"
+            f" FROM ({records}) r JOIN operations_operation o ON o.id = r.operation_id"
+            " GROUP BY 1, 2, 3")
+
+
 def hand_written_rollup() -> None:
-    """Every joint operation's totals, by hand: one INSERT ... SELECT ... GROUP BY per metric."""
+    """Every joint operation's totals, by hand: one INSERT ... SELECT ... GROUP BY per metric,
+    and the activity the roll-up writes beside them."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM reporting_countrytotal")
+        cursor.execute("DELETE FROM reporting_countryactivity")
         for metric in METRICS:
             cursor.execute(hand_written_sql(metric.key))
+        cursor.execute(hand_written_activity_sql())
 
 
 def _totals() -> set[tuple]:

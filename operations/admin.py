@@ -13,7 +13,7 @@ class ParticipationInline(admin.TabularInline):
 
 @admin.register(models.JointOperation)
 class JointOperationAdmin(admin.ModelAdmin):
-    list_display = ["name", "starts_on", "ends_on", "status"]
+    list_display = ["name", "starts_on", "ends_on", "returns_due_on", "status"]
     list_filter = ["status"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -27,6 +27,8 @@ DEMO_PASSWORD = "jpoa-demo-2015"
 JOINT_OPERATION_SLUG = "jpoa-2015"
 PERIOD_START = dt.date(2015, 9, 28)
 PERIOD_END = dt.date(2015, 10, 28)
+# Returns were due three weeks after the period, before the debrief.
+RETURNS_DUE_ON = dt.date(2015, 11, 18)
 
 # code, name, kind, time zone
 COUNTRIES = [
@@ -119,6 +121,13 @@ STATEMENT_TOTALS = {
 RETURN_STATES = {
     "AUS": "accepted", "NZL": "accepted", "LKA": "accepted", "MYS": "accepted",
     "PHL": "submitted", "MDV": "submitted", "IDN": "open", "THA": "open",
+}
+
+# When the focal points submitted (the completeness report's "on time"): all but the Maldives
+# before the due date; Indonesia's and Thailand's returns are still open, so overdue.
+SUBMITTED_ON = {
+    "AUS": dt.date(2015, 11, 9), "NZL": dt.date(2015, 11, 10), "LKA": dt.date(2015, 11, 12),
+    "MYS": dt.date(2015, 11, 13), "PHL": dt.date(2015, 11, 17), "MDV": dt.date(2015, 11, 23),
 }
 
 
@@ -334,6 +343,7 @@ def demo_load() -> dict[str, int]:
             "name": "Joint Period of Action 2015",
             "starts_on": PERIOD_START,
             "ends_on": PERIOD_END,
+            "returns_due_on": RETURNS_DUE_ON,
             "status": om.JointOperation.Status.DEBRIEF,
             "description": "Bali Process Working Group on the Disruption of People Smuggling and "
                            "Trafficking in Persons Networks: separate but coordinated operations "
@@ -398,14 +408,16 @@ def demo_load() -> dict[str, int]:
                 model, operation, specs, agencies[code], countries, officer
             )
         state = RETURN_STATES[code]
-        now = timezone.now()
+        submitted_on = SUBMITTED_ON.get(code)
+        now = (dt.datetime.combine(submitted_on, dt.time(9), tzinfo=dt.UTC)
+               if submitted_on else timezone.now())
         _, new = om.CountryReturn.objects.get_or_create(
             joint_operation=joint_operation, country=country,
             defaults={
                 "state": state,
                 "submitted_at": now if state != "open" else None,
                 "submitted_by": users[f"focal.{code.lower()}"] if state != "open" else None,
-                "accepted_at": now if state == "accepted" else None,
+                "accepted_at": now + dt.timedelta(days=2) if state == "accepted" else None,
                 "accepted_by": users["secretariat"] if state == "accepted" else None,
             },
         )

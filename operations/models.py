@@ -97,6 +97,7 @@ class OfficerCategory(models.TextChoices):
 
 
 PERIOD_ORDER = _("The period must end on or after its start date.")
+RETURNS_DUE_ORDER = _("Returns due on: the day must be on or after the period's start date.")
 
 
 def validate_nationality(value: str) -> None:
@@ -133,6 +134,10 @@ class JointOperation(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
+    returns_due_on = models.DateField(
+        _("returns due on"), null=True, blank=True,
+        help_text=_("The day each country's focal point should have submitted its return. "
+                    "The returns list and the dashboard say who submitted on time."))
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.PLANNING)
     co_chairs = models.ManyToManyField(
         Country, verbose_name=_("co-chairs"), related_name="co_chaired_operations", blank=True
@@ -163,6 +168,11 @@ class JointOperation(models.Model):
                 name="joint_operation_period_ordered",
                 violation_error_message=PERIOD_ORDER,
             ),
+            models.CheckConstraint(
+                condition=Q(returns_due_on__isnull=True) | Q(returns_due_on__gte=F("starts_on")),
+                name="joint_operation_returns_due_after_start",
+                violation_error_message=RETURNS_DUE_ORDER,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +191,8 @@ class JointOperation(models.Model):
             errors["classification"] = [_(
                 "A classification cannot start with =, +, -, @, a tab or a line break: "
                 "spreadsheets would read it as a formula.")]
+        if self.returns_due_on and self.starts_on and self.returns_due_on < self.starts_on:
+            errors["returns_due_on"] = [RETURNS_DUE_ORDER]
         if errors:
             raise ValidationError(errors)
 

@@ -42,6 +42,32 @@ class CountryTotal(models.Model):
         return f"{self.metric}{part} = {self.value}"
 
 
+class CountryActivity(models.Model):
+    """How many records one country holds of one week of a joint operation (the week the
+    results happened in, by its Monday), and when the last of them was entered: what the
+    completeness and timeliness report reads (``reporting.completeness``).
+
+    Written only by ``reporting.rollups``, in the same transaction as the country's totals.
+    """
+
+    joint_operation = models.ForeignKey(JointOperation, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("week of"))
+    records = models.PositiveIntegerField(_("records"))
+    last_entry_at = models.DateTimeField(_("last entered at"))
+
+    class Meta:
+        verbose_name = _("country activity")
+        verbose_name_plural = _("country activity")
+        constraints = [
+            models.UniqueConstraint(fields=["joint_operation", "country", "week"],
+                                    name="country_activity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} week of {self.week}: {self.records}"
+
+
 class RollupRun(models.Model):
     """One recomputation of totals: what, when, how long, how many rows, how it ended."""
 

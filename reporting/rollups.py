@@ -15,14 +15,15 @@ import logging
 import time
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Aggregate, Count, DateField, F, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 
 from core import rls
+from operations.records import KINDS
 
 from .metrics import HEADLINE_METRICS, METRICS, TOTAL, Dimension, Metric
-from .models import CountryTotal, RollupRun
+from .models import CountryActivity, CountryTotal, RollupRun
 from .totals import bump_dashboard_version
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,28 @@ def _insert(joint_operation_id: int | None, country_id: int | None) -> int:
         return cursor.rowcount
 
 
+def activity_rows(scope: Q) -> list[CountryActivity]:
+    """Records per (joint operation, country, week the results happened in) of every record
+    type, and when the last was entered: one query (a UNION ALL over the record types), added
+    up here (a few rows per country and week)."""
+    parts = [
+        kind.model.objects.filter(scope).order_by()
+        .values(_jo=F("operation__joint_operation_id"), _country=F("country_id"),
+                _week=Cast(TruncWeek("occurred_on"), DateField()))
+        .annotate(_records=Count("id"), _last=Max("created_at"))
+        .values_list("_jo", "_country", "_week", "_records", "_last")
+        for kind in KINDS
+    ]
+    added: dict[tuple, list] = {}
+    for jo, country, week, records, last in parts[0].union(*parts[1:], all=True):
+        row = added.setdefault((jo, country, week), [0, last])
+        row[0] += records
+        row[1] = max(row[1], last)
+    return [CountryActivity(joint_operation_id=jo, country_id=country, week=week,
+                            records=records, last_entry_at=last)
+            for (jo, country, week), (records, last) in added.items()]
+
+
 def _scope_filter(joint_operation_id: int | None, country_id: int | None) -> Q:
     scope = Q()
     if joint_operation_id is not None:
@@ -204,13 +227,16 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
             with connection.cursor() as cursor:
                 # Runs of overlapping scopes queue behind each other instead of interleaving.
                 cursor.execute("SELECT pg_advisory_xact_lock(hashtext('jpoa-rollup'))")
-            stale = CountryTotal.objects.all()
-            if joint_operation_id is not None:
-                stale = stale.filter(joint_operation_id=joint_operation_id)
-            if country_id is not None:
-                stale = stale.filter(country_id=country_id)
-            stale._raw_delete(stale.db)
+            for model in (CountryTotal, CountryActivity):
+                stale = model.objects.all()
+                if joint_operation_id is not None:
+                    stale = stale.filter(joint_operation_id=joint_operation_id)
+                if country_id is not None:
+                    stale = stale.filter(country_id=country_id)
+                stale._raw_delete(stale.db)
             rows = _insert(joint_operation_id, country_id)
+            CountryActivity.objects.bulk_create(
+                activity_rows(_scope_filter(joint_operation_id, country_id)))
             # Marked succeeded in the same transaction (one commit): never "succeeded" without
             # its totals, nor totals without the run that wrote them.
             run.outcome, run.rows = RollupRun.Outcome.SUCCEEDED, rows

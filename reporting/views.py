@@ -12,8 +12,8 @@ from operations import services
 from operations.forms import add_service_errors
 from operations.selectors import joint_operation_current
 
+from . import completeness, selectors, totals
 from . import dashboard as dashboards
-from . import selectors, totals
 from .forms import ReturnReopenForm, ReturnSubmitForm
 
 
@@ -64,9 +64,21 @@ def dashboard(request):
     """Regional totals for everyone with a role; drill-down only to records the user reads."""
     if not access.can_view_regional_totals(request.user):
         return render(request, "reporting/no_membership.html")
+    dashboard = dashboards.build(user=request.user, params=request.GET)
     return render(request, "reporting/dashboard.html", {
-        "dashboard": dashboards.build(user=request.user, params=request.GET),
+        "dashboard": dashboard,
+        **_completeness(request.user, dashboard.joint_operation),
     })
+
+
+def _completeness(user, joint_operation, returns=None) -> dict:
+    """The completeness and timeliness report, and whether the user gets the late-or-silent
+    list (those who follow every country: the secretariat, the co-chairs)."""
+    if joint_operation is None:
+        return {}
+    return {"completeness": completeness.build(user=user, joint_operation=joint_operation,
+                                               returns=returns),
+            "show_late_or_silent": access.follows_every_country(user)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,6 +100,7 @@ def return_list(request):
         "joint_operation": joint_operation,
         "returns": returns,
         "states": selectors.return_state_counts(returns),
+        **_completeness(request.user, joint_operation, returns),
     })
 
 

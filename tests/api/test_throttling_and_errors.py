@@ -143,3 +143,14 @@ def test_a_list_of_countries_sent_as_an_object_is_refused_not_read_as_empty(api)
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["countries_active"]
+
+
+def test_a_number_in_a_list_of_text_is_refused_not_read_as_text(api):
+    body = {"name": "Andaman fishing crews", "aliases": ["Blue boats", 0],
+            "crime_types": ["trafficking"]}
+
+    response = api("officer.tha").post("/api/v1/networks/", body)
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "aliases": ["Enter text (a JSON string), not a number."]}

@@ -277,8 +277,10 @@ def test_an_unknown_joint_operation_falls_back_to_the_current_one(client, totals
 
 # session, user, memberships (scope), joint operations, the joint operation's state (its
 # countries, roll-up runs, pending roll-ups and returns in one query), CountryTotal (on a cache
-# miss); then the session is saved (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release)
-QUERIES = 9
+# miss), the completeness report (the followed returns, operations without one yet, the
+# countries' activity: reporting.completeness); then the session is saved
+# (SESSION_SAVE_EVERY_REQUEST: savepoint, update, release)
+QUERIES = 12
 
 
 def add_countries(joint_operation: om.JointOperation, how_many: int) -> None:
