@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from operations import policies as operations_policies
@@ -19,7 +19,7 @@ from reporting import selectors
 
 from .base import ApiViewMixin
 from .directory import CountryCode
-from .fields import QuerySerializer
+from .fields import QuerySerializer, StrictSerializerMixin
 from .idempotency import IdempotentMixin
 
 
@@ -37,7 +37,8 @@ class CountryReturnSerializer(serializers.ModelSerializer):
     class Meta:
         model = CountryReturn
         fields = ["joint_operation", "country", "country_name", "state", "submitted_at",
-                  "submitted_by", "accepted_at", "accepted_by", "reopen_reason"]
+                  "submitted_by", "accepted_at", "accepted_by", "reopen_reason",
+                  "warnings_reason"]
         read_only_fields = fields
 
 
@@ -49,6 +50,29 @@ class ReturnListQuerySerializer(QuerySerializer):
                                     help_text="Only returns in this state.")
 
 
+def _optional_body(request):
+    """The JSON body, or none: a POST with an empty form (a button, ``curl -X POST``) submits
+    with no reason; a form with fields is refused as every body but JSON is (415)."""
+    media = (request.content_type or "").split(";")[0].strip()
+    if media == "application/json":
+        return request.data
+    if request._request.POST or request._request.FILES or (
+            media not in ("", "multipart/form-data", "application/x-www-form-urlencoded")):
+        raise exceptions.UnsupportedMediaType(media)
+    return {}
+
+
+class SubmitSerializer(StrictSerializerMixin, serializers.Serializer):
+    ignored_fields = frozenset(CountryReturnSerializer.Meta.fields) - {"warnings_reason"}
+
+    warnings_reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="",
+        help_text="Why figures the review warns about are right (a rule such as more arrests "
+                  "than suspects): required when there is a warning, else 400 on this field. "
+                  "An error of the review (officers trained fewer than sessions...) refuses "
+                  "the submission until the records are corrected.")
+
+
 class ReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=2000, allow_blank=True,
@@ -58,7 +82,7 @@ class ReopenSerializer(serializers.Serializer):
 EXAMPLE = {
     "joint_operation": "jpoa-2015", "country": "PHL", "country_name": "Philippines",
     "state": "submitted", "submitted_at": "2015-11-02T03:10:00Z", "submitted_by": "focal.phl",
-    "accepted_at": None, "accepted_by": None, "reopen_reason": "",
+    "accepted_at": None, "accepted_by": None, "reopen_reason": "", "warnings_reason": "",
 }
 
 
@@ -116,15 +140,19 @@ class CountryReturnViewSet(IdempotentMixin, ApiViewMixin, viewsets.GenericViewSe
         return self._show(self._return())
 
     @extend_schema(operation_id="returns_submit",
-                   summary="Submit the return (the country's focal point)", request=None,
+                   summary="Submit the return (the country's focal point)",
+                   request=SubmitSerializer,
                    examples=[_example("Submitted")],
                    description="Locks the country's records until the secretariat reopens it.")
     def submit(self, request, *args, **kwargs):
         country_return = self._return()
         services.country_return_check(actor=request.user, country_return=country_return,
                                       action="submit")
+        body = SubmitSerializer(data=_optional_body(request))
+        body.is_valid(raise_exception=True)
         return self._act(country_return, lambda r: services.country_return_submit(
-            actor=request.user, country_return=r))
+            actor=request.user, country_return=r,
+            warnings_reason=body.validated_data["warnings_reason"]))
 
     @extend_schema(operation_id="returns_accept",
                    summary="Accept a submitted return (the secretariat)", request=None,

@@ -753,6 +753,8 @@ class CountryReturn(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    # The focal point's word, at submission, that figures the review warned about are right.
+    warnings_reason = models.TextField(_("why the figures warned about are right"), blank=True)
 
     class Meta:
         ordering = ["joint_operation", "country__name"]

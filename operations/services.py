@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from countries import access
 from countries.models import Agency, Country
 
-from . import policies
+from . import policies, review
 from .models import CountryReturn, JointOperation, Operation, OutcomeRecord, RecordShare
 from .records import KINDS_BY_MODEL
 
@@ -264,9 +264,25 @@ def _transition(*, actor, country_return: CountryReturn, action: str,
 
 
 @transaction.atomic
-def country_return_submit(*, actor, country_return: CountryReturn) -> CountryReturn:
-    """The focal point submits the country's figures; its records are locked from now on."""
+def country_return_submit(*, actor, country_return: CountryReturn,
+                          warnings_reason: str = "") -> CountryReturn:
+    """The focal point submits the country's figures; its records are locked from now on.
+
+    The review's checks (``operations.review``) run first: an error refuses the submission;
+    warnings need ``warnings_reason``, the focal point's word that the figures are right."""
+    warnings_reason = (warnings_reason or "").strip()
+
     current = _transition(actor=actor, country_return=country_return, action="submit")
+    found = review.findings(current)
+    errors = [f.message for f in found if f.severity == review.ERROR]
+    if errors:
+        raise ValidationError(_("Correct the records before submitting: %(errors)s")
+                              % {"errors": " ".join(errors)}, code="review")
+    if any(f.severity == review.WARNING for f in found) and not warnings_reason:
+        raise ValidationError({"warnings_reason": [_(
+            "Some figures look unusual (see the checks above): say why they are right, or "
+            "correct the records.")]}, code="required")
+    current.warnings_reason = warnings_reason
     current.submitted_at = timezone.now()
     current.submitted_by = actor
     current.save()
@@ -297,6 +313,7 @@ def country_return_reopen(*, actor, country_return: CountryReturn, reason: str) 
                           before_state=reason_given)
     current.reopen_reason = reason
     current.submitted_at = current.accepted_at = None
+    current.warnings_reason = ""  # asked again at the next submission
     current.submitted_by = current.accepted_by = None
     current.save()
     return current

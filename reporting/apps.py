@@ -7,9 +7,14 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self):
+        from operations.review import register_submit_check
         from operations.signals import records_changed
 
-        from . import demo  # noqa: F401  (connects its part of the demo)
+        from . import (
+            demo,  # noqa: F401  (connects its part of the demo)
+            validation,
+        )
         from .tasks import rollup_requested
 
         records_changed.connect(rollup_requested, dispatch_uid="reporting-rollup")
+        register_submit_check(validation.evaluate)

@@ -18,6 +18,11 @@ class ReturnSubmitForm(forms.Form):
             "Tick the box to confirm that you have checked these figures."
         )},
     )
+    # Asked for when the review warns (operations.review); the service decides if it is needed.
+    warnings_reason = forms.CharField(
+        label=gettext_lazy("Why the figures warned about are right"), required=False,
+        max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The secretariat reads it when accepting the return."))
 
 
 class ReturnReopenForm(forms.Form):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from countries import access
 from operations import policies as operations_policies
-from operations import services
+from operations import review, services
 from operations.forms import add_service_errors
 from operations.selectors import joint_operation_current
 
@@ -127,6 +127,7 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
         "rollup": figures.rollup,
         "pending_names": [country_return.country.name] if figures.pending else [],
         "timeline": selectors.return_timeline(country_return=country_return),
+        "findings": review.findings(country_return),
         "submit_form": (submit_form or ReturnSubmitForm()) if can_submit else None,
         "can_accept": can_decide and country_return.allows("accept"),
         "reopen_form": ((reopen_form or ReturnReopenForm())
@@ -196,7 +197,9 @@ def return_submit(request, joint_operation, country):
         return _render_detail(request, country_return, status=400, submit_form=form)
     return _act(
         request, country_return,
-        lambda r: services.country_return_submit(actor=request.user, country_return=r),
+        lambda r: services.country_return_submit(
+            actor=request.user, country_return=r,
+            warnings_reason=form.cleaned_data["warnings_reason"]),
         _("The return of %(country)s is submitted. Its records are locked until the "
           "secretariat reopens it."),
         form_name="submit_form", form=form,
