@@ -136,11 +136,24 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         return _("Unknown field: this record type has no “%(name)s”.") % {"name": name}
 
 
+@dataclass(frozen=True)
+class _HardLimit:
+    """The figure's hard limit, the services' rule, checked with the other fields' errors."""
+
+    limit: plausibility.Limit
+
+    def __call__(self, value) -> None:
+        error = plausibility.hard_error(self.limit, value)
+        if error is not None:
+            raise error
+
+
 def _write_extra_kwargs(kind: RecordKind) -> dict:
     extra = {"agency": {"help_text": "Agency id (see /agencies/): the country follows from it."}}
     # Figures are parsed as whole numbers only: their limits are the services' (one message).
     for name, limit in kind.figure_limits.items():
-        extra[name] = {"min_value": None, "max_value": MAX_COUNT, "help_text": (
+        extra[name] = {"min_value": None, "max_value": MAX_COUNT,
+                       "validators": [_HardLimit(limit)], "help_text": (
             f"{limit.minimum} to {limit.hard:,} (a larger figure is refused, code "
             f"`too_large`). Above {limit.soft:,} (or the country's usual range, once it has "
             "enough records) it is saved only with `unusual_reason` (code `unusual`).")}

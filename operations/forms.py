@@ -98,7 +98,10 @@ class RecordForm(forms.ModelForm):
             field.widget.attrs.update({"min": limit.minimum, "max": limit.hard})
             field.widget.attrs.pop("step", None)
         if REASON_FIELD in self.fields:
-            self.fields[REASON_FIELD].widget = forms.Textarea(attrs={"rows": 2})
+            # Shown once a figure needs it (or the record has one); carried along otherwise.
+            self._reason_widget = self.fields[REASON_FIELD].widget
+            if isinstance(self._reason_widget, forms.Textarea):
+                self._reason_widget.attrs["rows"] = 2
             if not (self.instance.unusual_reason or self.data.get(self.add_prefix(REASON_FIELD))):
                 self.fields[REASON_FIELD].widget = forms.HiddenInput()
         for field in self.fields.values():
@@ -118,7 +121,7 @@ class RecordForm(forms.ModelForm):
     def ask_reason(self) -> None:
         """Show the reason box: a figure is above its soft bound and needs one to be saved."""
         if REASON_FIELD in self.fields:
-            self.fields[REASON_FIELD].widget = forms.Textarea(attrs={"rows": 2})
+            self.fields[REASON_FIELD].widget = self._reason_widget
             self.fields[REASON_FIELD].help_text = _(
                 "A figure is unusually large. If it is right, say why (how it was counted) "
                 "and save again; the reason is kept with the record.")

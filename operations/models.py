@@ -84,6 +84,14 @@ class Audience(models.TextChoices):
     PUBLIC = "public", _("General public")
 
 
+class UnusualVictimFigure(models.TextChoices):
+    """Why a large number of persons assisted is right (victim records hold no free text)."""
+
+    ONE_RESCUE = "one_rescue", _("One rescue or raid freed many persons")
+    ONE_CASE = "one_case", _("One case with many victims (e.g. a vessel's crew)")
+    CHECKED = "checked", _("Checked against the case files")
+
+
 class OfficerCategory(models.TextChoices):
     POLICE = "police", _("Police")
     AIRPORT = "airport", _("Airport")
@@ -479,6 +487,12 @@ class VictimAssistanceRecord(OutcomeRecord):
         _("exploitation type"), max_length=8, choices=ExploitationType
     )
     sector = models.CharField(_("sector"), max_length=32, choices=Sector, blank=True)
+    # No free text here either: an unusually large figure is confirmed by one of these reasons.
+    unusual_reason = models.CharField(
+        _("reason for an unusual figure"), max_length=16, blank=True,
+        choices=UnusualVictimFigure,
+        help_text=_("Only for an unusually large figure: say why it is right."),
+    )
 
     class Meta(OutcomeRecord.Meta):
         verbose_name = _("trafficked persons assisted")
