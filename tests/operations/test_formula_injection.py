@@ -20,8 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 
-from countries.models import Agency, Country
 from api.record_serializers import EXAMPLE_VALUES
+from countries.models import Agency, Country
 from operations.models import ImportBatch
 from operations.records import KINDS, KINDS_BY_SLUG
 from operations.selectors import joint_operation_current

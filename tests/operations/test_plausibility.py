@@ -12,7 +12,12 @@ from operations import plausibility
 from tests import factories
 from tests.operations.test_import import batch_of, confirm, page_text, preview, thai_arrests, upload
 from tests.operations.test_record_pages import (
-    ADD_URL, HTMX, arrest_post, field_error, form_values, login,
+    ADD_URL,
+    HTMX,
+    arrest_post,
+    field_error,
+    form_values,
+    login,
 )
 
 HARD = "Number of arrests: at most 10,000 in one record. Enter each operation as its own record."
@@ -217,7 +222,7 @@ def test_the_soft_bound_follows_the_countrys_history_after_ten_records():
 @pytest.mark.django_db
 def test_a_history_of_small_figures_never_lowers_the_configured_bound():
     operation = factories.OperationFactory()
-    for day in range(12):
+    for _number in range(12):
         factories.ArrestRecordFactory(operation=operation, count=1,
                                       occurred_on=operation.joint_operation.starts_on)
     _arrest(operation, 50).full_clean()  # the configured bound, although the country's median is 1
