@@ -3,7 +3,8 @@
 Every error answers ``{"error": {"code", "message", "fields"}}``: ``code`` is stable and meant
 for programs, ``message`` for people, ``fields`` maps a field to its messages. Two errors add
 a member: ``rows`` (bulk writes: every refused row) and ``current`` (a version conflict: the
-record as saved now). Services raise Django's exceptions; they are translated here, once.
+record as saved now); a figure outside its plausibility limits adds ``codes`` (field -> codes:
+``too_small``, ``too_large``, ``unusual``). Services raise Django's exceptions; they are translated here, once.
 """
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from operations import imports, services
+from operations import imports, plausibility, services
 
 API_PATH_PREFIX = "/api/"
 NON_FIELD = "non_field_errors"
@@ -109,8 +111,11 @@ def _from_django_validation(error: DjangoValidationError) -> exceptions.APIExcep
     if code == "deleted":
         return exceptions.NotFound()
     if hasattr(error, "error_dict"):
-        detail = {NON_FIELD if field == "__all__" else field: messages
-                  for field, messages in error.message_dict.items()}
+        # Each message keeps its code: a figure's limit codes reach the body (``codes``).
+        detail = {NON_FIELD if field == "__all__" else field: [
+            ErrorDetail(message, code=getattr(field_error, "code", None) or "invalid")
+            for field_error in field_errors for message in field_error.messages]
+            for field, field_errors in error.error_dict.items()}
         return exceptions.ValidationError(detail)
     return exceptions.ValidationError({NON_FIELD: error.messages})
 
@@ -160,7 +165,33 @@ def _validation_body(exc: exceptions.ValidationError) -> dict:
         message = _("Check these fields: %(names)s.") % {"names": ", ".join(fields)}
     if general and fields:
         fields[NON_FIELD] = general
-    return error_body("invalid", message, fields)
+    # A figure outside its limits says so in ``codes``; when the only errors are figures above
+    # their soft bound, the code is ``unusual``: send the same body with ``unusual_reason``.
+    codes = {field: found for field, found in flatten_codes(exc.get_codes()).items()
+             if set(found) & set(plausibility.CODES)}
+    if not codes:
+        return error_body("invalid", message, fields)
+    every = [code for found in flatten_codes(exc.get_codes()).values() for code in found]
+    code = "unusual" if set(every) == {"unusual"} else "invalid"
+    return error_body(code, message, fields, codes=codes)
+
+
+def flatten_codes(codes, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error codes as ``flatten_errors`` names the fields."""
+    if isinstance(codes, dict):
+        found: dict[str, list[str]] = {}
+        for key, value in codes.items():
+            for field, items in flatten_codes(value, f"{prefix}.{key}" if prefix else str(key)).items():
+                found.setdefault(field, []).extend(items)
+        return found
+    if isinstance(codes, list) and any(isinstance(item, dict | list) for item in codes):
+        found = {}
+        for index, value in enumerate(codes):
+            for field, items in flatten_codes(value, f"{prefix}.{index}" if prefix else str(index)).items():
+                found.setdefault(field, []).extend(items)
+        return found
+    items = codes if isinstance(codes, list) else [codes]
+    return {prefix or NON_FIELD: [str(item) for item in items]}
 
 
 def _code(exc: exceptions.APIException) -> str:

@@ -21,6 +21,7 @@ from rest_framework import serializers
 from countries import access
 from countries.models import Agency, Country
 from operations import models as om
+from operations import plausibility
 from operations import policies as operations_policies
 from operations.records import KINDS, RecordKind
 
@@ -44,6 +45,7 @@ EXAMPLE_VALUES = {
     "title": "Recruitment through a fishing-crew agency", "grading": "probable",
     "network_summary": "Recruiters in two ports, one broker abroad.",
     "modus_operandi": "Crew recruited with false contracts, documents held by the broker.",
+    "unusual_reason": "",
 }
 
 
@@ -134,11 +136,31 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         return _("Unknown field: this record type has no “%(name)s”.") % {"name": name}
 
 
+@dataclass(frozen=True)
+class _HardLimit:
+    """The figure's hard limit, the services' rule, checked with the other fields' errors."""
+
+    limit: plausibility.Limit
+
+    def __call__(self, value) -> None:
+        error = plausibility.hard_error(self.limit, value)
+        if error is not None:
+            raise error
+
+
 def _write_extra_kwargs(kind: RecordKind) -> dict:
     extra = {"agency": {"help_text": "Agency id (see /agencies/): the country follows from it."}}
-    if "count" in kind.entry_fields:
-        extra["count"] = {"min_value": 1, "max_value": MAX_COUNT, "error_messages": {
-            "min_value": _("Enter at least 1: a record counts something that happened.")}}
+    # Figures are parsed as whole numbers only: their limits are the services' (one message).
+    for name, limit in kind.figure_limits.items():
+        extra[name] = {"min_value": None, "max_value": MAX_COUNT,
+                       "validators": [_HardLimit(limit)], "help_text": (
+            f"{limit.minimum} to {limit.hard:,} (a larger figure is refused, code "
+            f"`too_large`). Above {limit.soft:,} (or the country's usual range, once it has "
+            "enough records) it is saved only with `unusual_reason` (code `unusual`).")}
+    if kind.figure_limits:
+        extra[plausibility.REASON_FIELD] = {"help_text": (
+            "Why an unusually large figure is right; needed only when a figure is refused "
+            "with code `unusual`.")}
     return extra
 
 

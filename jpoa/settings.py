@@ -292,6 +292,13 @@ if not 2 <= PUBLIC_THRESHOLD <= 100:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured(f"PUBLIC_THRESHOLD must be 2 to 100; it is {PUBLIC_THRESHOLD}.")
+# Plausibility limits of figures on records (operations/plausibility.py, README "Plausibility
+# limits"): overrides per "<record slug>.<field>", e.g. {"arrests.count": {"hard": 5000, "soft": 30}}.
+PLAUSIBILITY_LIMITS = env.json("PLAUSIBILITY_LIMITS", default={})
+# The soft bound follows a country's own history once it has this many earlier records of a type:
+# median + PLAUSIBILITY_MAD_FACTOR x scaled MAD (never below the configured bound).
+PLAUSIBILITY_HISTORY_MINIMUM = env.int("PLAUSIBILITY_HISTORY_MINIMUM", default=10)
+PLAUSIBILITY_MAD_FACTOR = env.float("PLAUSIBILITY_MAD_FACTOR", default=5.0)
 # Access log (countries.AccessEvent): entries older than this many days are purged nightly.
 # At least a year, so that a year's logins and reads of sensitive records can be reviewed.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=400)

@@ -4,13 +4,14 @@ import functools
 import pycountry
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from countries import access
 from countries.models import Agency, Country
 
+from .plausibility import REASON_FIELD, hard_error, needs_reason
 from .records import RecordKind
 
 
@@ -86,10 +87,23 @@ class RecordForm(forms.ModelForm):
         for name in ("network_summary", "modus_operandi"):
             if name in self.fields:
                 self.fields[name].widget.attrs["rows"] = 3
-        if "count" in self.fields:
-            self.fields["count"].validators.append(MinValueValidator(
-                1, _("Enter at least 1: a record counts something that happened.")))
-            self.fields["count"].widget.attrs["min"] = 1
+        self._limits = self._kind_limits()
+        for name, limit in self._limits.items():
+            # One message per figure, the plausibility rule's (naming the field and its limit),
+            # rather than the integer field's own range message as well.
+            field = self.fields[name]
+            field.min_value = field.max_value = None
+            field.validators = [v for v in field.validators
+                                if not isinstance(v, MinValueValidator | MaxValueValidator)]
+            field.widget.attrs.update({"min": limit.minimum, "max": limit.hard})
+            field.widget.attrs.pop("step", None)
+        if REASON_FIELD in self.fields:
+            # Shown once a figure needs it (or the record has one); carried along otherwise.
+            self._reason_widget = self.fields[REASON_FIELD].widget
+            if isinstance(self._reason_widget, forms.Textarea):
+                self._reason_widget.attrs["rows"] = 2
+            if not (self.instance.unusual_reason or self.data.get(self.add_prefix(REASON_FIELD))):
+                self.fields[REASON_FIELD].widget = forms.HiddenInput()
         for field in self.fields.values():
             if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
                 field.choices = [("", _("Choose…") if field.required else _("Not recorded")),
@@ -97,6 +111,29 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["version"].initial = self.instance.version
         self._joint_operation = joint_operation
+
+    def _kind_limits(self):
+        from .records import KINDS_BY_MODEL
+
+        kind = KINDS_BY_MODEL.get(self._meta.model)
+        return kind.figure_limits if kind is not None else {}
+
+    def ask_reason(self) -> None:
+        """Show the reason box: a figure is above its soft bound and needs one to be saved."""
+        if REASON_FIELD in self.fields:
+            self.fields[REASON_FIELD].widget = self._reason_widget
+            self.fields[REASON_FIELD].help_text = _(
+                "A figure is unusually large. If it is right, say why (how it was counted) "
+                "and save again; the reason is kept with the record.")
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The hard limits of the figures, checked again by the services (the same rule).
+        for name, limit in self._limits.items():
+            error = hard_error(limit, cleaned_data.get(name))
+            if error is not None:
+                self.add_error(name, error)
+        return cleaned_data
 
     def clean_occurred_on(self):
         # Checked again by the services; here so every error shows at once, next to its field.
@@ -143,5 +180,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
+    if needs_reason(error) and hasattr(form, "ask_reason"):
+        form.ask_reason()
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)

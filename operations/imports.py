@@ -34,7 +34,7 @@ from core.spreadsheets import csv_row, starts_like_formula, xlsx_row
 from countries import access
 from countries.models import Country
 
-from . import services
+from . import plausibility, services
 from .forms import RecordForm, record_form_class
 from .models import ImportBatch, JointOperation
 from .records import KINDS_BY_SLUG, RecordKind
@@ -128,8 +128,12 @@ def import_columns(*, kind: RecordKind, user, joint_operation: JointOperation) -
             text = _("Date as YYYY-MM-DD.")
         elif model_field.get_internal_type() in ("PositiveIntegerField", "IntegerField"):
             text = _("A whole number.")
-            if name == "count":
-                text = _("A whole number, at least 1.")
+            limit = kind.figure_limits.get(name)
+            if limit is not None:
+                text = _("A whole number, %(minimum)s to %(hard)s; an unusually large one needs a "
+                         "reason in the column “%(column)s”.") % {
+                    "minimum": limit.minimum, "hard": f"{limit.hard:,}",
+                    "column": plausibility.REASON_FIELD}
         else:
             is_text = True
             text = _("Text, up to %(n)s characters.") % {"n": model_field.max_length} \
@@ -293,7 +297,8 @@ def _check_header(kind: RecordKind, cells: list[str]) -> list[str]:
     expected = list(kind.entry_fields)
     unknown = [name or _("(no name, column %(n)s)") % {"n": i} for i, name in enumerate(header, 1)
                if name not in expected]
-    missing = [name for name in expected if name not in header]
+    # The reason column may be left out of a file that needs none.
+    missing = [name for name in expected if name not in header and name != plausibility.REASON_FIELD]
     repeated = sorted({name for name in header if name and header.count(name) > 1})
     if unknown or missing or repeated:
         problems = []
@@ -506,11 +511,19 @@ def _service_errors(line: int, error: ValidationError, entry_fields) -> list[dic
     if not hasattr(error, "error_dict"):
         return [_error(line, None, message) for message in error.messages]
     return [
-        _error(line, field if field in entry_fields else None, message)
+        _error(line, field if field in entry_fields else None,
+               _import_terms(message, getattr(field_error, "code", None)))
         for field, field_errors in error.error_dict.items()
         for field_error in field_errors
         for message in field_error.messages
     ]
+
+
+def _import_terms(message: str, code: str | None) -> str:
+    if code != "unusual":
+        return message
+    return f"{message} " + _("In a file, write the reason in the column “%(column)s” of this "
+                             "row.") % {"column": plausibility.REASON_FIELD}
 
 
 def _write_rows(*, reader: _RowReader, rows: Iterable[dict], actor) -> tuple[int, list[dict]]:

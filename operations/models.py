@@ -84,6 +84,14 @@ class Audience(models.TextChoices):
     PUBLIC = "public", _("General public")
 
 
+class UnusualVictimFigure(models.TextChoices):
+    """Why a large number of persons assisted is right (victim records hold no free text)."""
+
+    ONE_RESCUE = "one_rescue", _("One rescue or raid freed many persons")
+    ONE_CASE = "one_case", _("One case with many victims (e.g. a vessel's crew)")
+    CHECKED = "checked", _("Checked against the case files")
+
+
 class OfficerCategory(models.TextChoices):
     POLICE = "police", _("Police")
     AIRPORT = "airport", _("Airport")
@@ -357,6 +365,11 @@ class OutcomeRecord(models.Model):
         on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
     )
+    # The officer's confirmation of a figure above its soft bound (operations/plausibility.py).
+    unusual_reason = models.TextField(
+        _("reason for an unusual figure"), blank=True, max_length=1000,
+        help_text=_("Only for an unusually large figure: say why it is right."),
+    )
 
     # Label used in lists and exports ("arrests", "search warrants"...).
     record_label: str = ""
@@ -381,8 +394,26 @@ class OutcomeRecord(models.Model):
         # Deliberately generic: never a name or free text, whatever the record type.
         return f"{self._meta.verbose_name} #{self.pk} ({self.occurred_on})"
 
+    def clean_fields(self, exclude=None) -> None:
+        """Django's checks of each field, with one message naming the field and its limit for
+        a figure outside its hard range (instead of the integer type's own range message)."""
+        from . import plausibility
+
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.error_dict
+        errors.update({name: field_errors
+                       for name, field_errors in plausibility.hard_errors(self).items()
+                       if name not in (exclude or ())})
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self) -> None:
         """Mirror of the database trigger, with messages that name the field."""
+        from . import plausibility
+
         super().clean()
         errors = {}
         operation = self.operation if self.operation_id else None
@@ -396,8 +427,8 @@ class OutcomeRecord(models.Model):
                 errors["occurred_on"] = _(
                     "The date must be inside the joint operation's period, %(start)s to %(end)s."
                 ) % {"start": period.starts_on.isoformat(), "end": period.ends_on.isoformat()}
-        if getattr(self, "count", None) == 0:
-            errors["count"] = _("Enter at least 1: a record counts something that happened.")
+        # Above a figure's soft bound, a reason (below its hard limit: clean_fields refuses).
+        errors.update(plausibility.soft_errors(self))
         if errors:
             raise ValidationError(errors)
 
@@ -468,6 +499,12 @@ class VictimAssistanceRecord(OutcomeRecord):
         _("exploitation type"), max_length=8, choices=ExploitationType
     )
     sector = models.CharField(_("sector"), max_length=32, choices=Sector, blank=True)
+    # No free text here either: an unusually large figure is confirmed by one of these reasons.
+    unusual_reason = models.CharField(
+        _("reason for an unusual figure"), max_length=16, blank=True,
+        choices=UnusualVictimFigure,
+        help_text=_("Only for an unusually large figure: say why it is right."),
+    )
 
     class Meta(OutcomeRecord.Meta):
         verbose_name = _("trafficked persons assisted")

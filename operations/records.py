@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from . import models as om
+from . import plausibility
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,14 @@ class RecordKind:
     @property
     def entry_fields(self) -> tuple[str, ...]:
         """Every field an officer enters, in form and import-template order."""
-        return ("occurred_on", "agency", *(self.fields or self.columns))
+        own = self.fields or self.columns
+        # A type with figures takes the reason that confirms an unusually large one, last.
+        reason = (plausibility.REASON_FIELD,) if plausibility.limits(self.slug) else ()
+        return ("occurred_on", "agency", *own, *reason)
+
+    @property
+    def figure_limits(self) -> dict[str, plausibility.Limit]:
+        return plausibility.limits(self.slug)
 
     @property
     def has_sector(self) -> bool:

@@ -69,7 +69,8 @@ def test_a_bad_value_is_refused_with_a_message_naming_its_field(api):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid"
-    assert error["fields"]["count"] == ["Enter at least 1: a record counts something that happened."]
+    assert error["fields"]["count"] == [
+        "Number of arrests: enter at least 1; a record counts something that happened."]
     assert "crime_type" in error["fields"]
     assert om.ArrestRecord.objects.count() == before
 

@@ -239,7 +239,7 @@ BAD_ROWS = [
      "is not an agency you may enter records for"),
     ("unknown choice", "2015-10-04,RTP,1,kidnap,", "crime_type",
      "“kidnap” is not one of the allowed values: trafficking, smuggling"),
-    ("count of zero", "2015-10-04,RTP,0,trafficking,", "count", "Enter at least 1"),
+    ("count of zero", "2015-10-04,RTP,0,trafficking,", "count", "Number of arrests: enter at least 1"),
     ("count not a number", "2015-10-04,RTP,three,trafficking,", "count", "Enter a whole number"),
     ("missing required cell", "2015-10-04,RTP,2,,fishing", "crime_type", "This field is required"),
 ]

@@ -174,7 +174,7 @@ def test_add_with_htmx_returns_the_region_with_the_new_row_and_a_form_keeping_da
     assert f'<tr id="record-{record.pk}" class="just-saved">' in html
     assert form_values(html, ADD_URL) == {
         "occurred_on": "2015-10-12", "agency": str(agency("DSI").pk), "count": "",
-        "crime_type": "", "sector": "", "version": "",
+        "crime_type": "", "sector": "", "unusual_reason": "", "version": "",
     }
     assert "Added: arrests of 12 Oct 2015, DSI." in html
 
@@ -194,7 +194,7 @@ def test_add_victims_accepts_a_lower_case_nationality_code(client, demo):
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("count", "0", "Enter at least 1"),
+    ("count", "0", "Number of arrests: enter at least 1"),
     ("occurred_on", "2015-10-29", "The date must be between 28 Sep 2015 and 28 Oct 2015"),
     ("crime_type", "kidnap", "Select a valid choice"),
 ])
@@ -241,7 +241,7 @@ def test_service_rule_error_is_shown_next_to_its_field(client, demo):
     html = response.content.decode()
     assert "another country or organisation" in field_error(html, "counterpart")
     assert "cannot be answered before it was sent" in field_error(html, "answered_on")
-    assert form_values(html, url) == {**{k: str(v) for k, v in posted.items()}, "version": ""}
+    assert form_values(html, url) == {**{k: str(v) for k, v in posted.items()}, "unusual_reason": "", "version": ""}
     assert om.EnquiryRecord.objects.count() == rows
 
 
@@ -303,7 +303,7 @@ def test_edit_with_a_bad_value_gives_400_and_changes_nothing(client, demo):
     response = client.post(url, {**values, "count": "0"}, **HTMX)
 
     assert response.status_code == 400
-    assert "Enter at least 1" in field_error(response.content.decode(), "count", f"edit{record.pk}")
+    assert "Number of arrests: enter at least 1" in field_error(response.content.decode(), "count", f"edit{record.pk}")
     assert form_values(response.content.decode(), url)["count"] == "0"
     record.refresh_from_db()
     assert record.version == 1
