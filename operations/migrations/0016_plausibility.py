@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('operations', '0013_cooperation_and_debrief_moved'),
+        ('operations', '0015_return_warnings_reason'),
     ]
 
     operations = [
