@@ -11,13 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-ERROR, WARNING = "error", "warning"
+from django.db.models import CharField, Count, Value
+from django.utils.translation import ngettext
+
+from core import rls
+
+from .records import KINDS
+
+ERROR, WARNING, NOTE = "error", "warning", "note"  # a note informs, it asks nothing
 
 
 @dataclass(frozen=True)
 class Finding:
     key: str  # the rule's key, stable
-    severity: str  # ERROR or WARNING
+    severity: str  # ERROR, WARNING or NOTE
     message: str  # in plain words, naming the figures and their values
 
 
@@ -33,6 +40,33 @@ def register_submit_check(check: Check) -> Check:
 
 
 def findings(country_return) -> list[Finding]:
-    """Every registered check's findings for ``country_return``: errors first."""
+    """Every registered check's findings for ``country_return``: errors, warnings, notes."""
     found = [finding for check in _CHECKS for finding in check(country_return)]
-    return sorted(found, key=lambda f: (f.severity != ERROR, f.key))
+    order = {ERROR: 0, WARNING: 1, NOTE: 2}
+    return sorted(found, key=lambda f: (order[f.severity], f.key))
+
+
+def confirmed_unusual_figures(country_return) -> list[Finding]:
+    """Operations' own check: the records an officer confirmed as unusually large, with a
+    reason (``operations.plausibility``), one note per record type, for the reviewers."""
+    parts = [
+        kind.model.objects.filter(
+            operation__joint_operation_id=country_return.joint_operation_id,
+            country_id=country_return.country_id).exclude(unusual_reason="").order_by()
+        .values(_kind=Value(kind.slug, output_field=CharField())).annotate(_n=Count("id")).values_list("_kind", "_n")
+        for kind in KINDS if hasattr(kind.model, "unusual_reason")
+    ]
+    with rls.all_records():
+        counts = dict(parts[0].union(*parts[1:], all=True)) if parts else {}
+    return [
+        Finding(f"unusual_confirmed_{kind.slug}", NOTE, ngettext(
+            "%(kind)s: %(count)s record was confirmed as unusually large, with the "
+            "officer's reason (on the record).",
+            "%(kind)s: %(count)s records were confirmed as unusually large, with the "
+            "officers' reasons (on each record).", counts[kind.slug])
+            % {"kind": kind.title, "count": counts[kind.slug]})
+        for kind in KINDS if counts.get(kind.slug)
+    ]
+
+
+register_submit_check(confirmed_unusual_figures)

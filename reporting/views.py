@@ -112,6 +112,7 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
     can_decide = operations_policies.can_decide_return(user)
     can_submit = is_focal_point and country_return.allows("submit")
     figures = selectors.return_figures(user=user, country_return=country_return)
+    findings = review.findings(country_return)
     field_errors = []  # (field id, message): summarised at the top, linked to the field
     for form in (submit_form, reopen_form):
         if form is not None:
@@ -127,7 +128,8 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
         "rollup": figures.rollup,
         "pending_names": [country_return.country.name] if figures.pending else [],
         "timeline": selectors.return_timeline(country_return=country_return),
-        "findings": review.findings(country_return),
+        "findings": findings,
+        "warned": any(f.severity == review.WARNING for f in findings),
         "submit_form": (submit_form or ReturnSubmitForm()) if can_submit else None,
         "can_accept": can_decide and country_return.allows("accept"),
         "reopen_form": ((reopen_form or ReturnReopenForm())

@@ -152,3 +152,19 @@ def test_the_api_refuses_a_submission_without_the_reason_by_field():
     assert list(refused.json()["error"]["fields"]) == ["warnings_reason"]
     assert accepted.status_code == 200
     assert accepted.json()["warnings_reason"] == "Arrested at sea."
+
+
+def test_records_confirmed_as_unusually_large_are_noted_for_the_reviewers_not_asked_again():
+    # given two victim records, one saved with the officer's reason for its unusual size
+    operation = OperationFactory()
+    VictimAssistanceRecordFactory(operation=operation, count=3)
+    VictimAssistanceRecordFactory(operation=operation, count=3, unusual_reason="one_rescue")
+    country_return = open_return(operation)
+
+    # then the review notes it, and the return is submitted without another reason
+    found = review.findings(country_return)
+    assert keys(found) == [("unusual_confirmed_victims-assisted", review.NOTE)]
+    assert found[0].message.startswith("Trafficked persons assisted: 1 record was confirmed")
+    country_return_submit(actor=focal_point(operation), country_return=country_return)
+    country_return.refresh_from_db()
+    assert country_return.state == "submitted"
