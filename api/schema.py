@@ -15,6 +15,8 @@ from drf_spectacular.plumbing import build_serializer_context
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import relations, serializers
 
+from operations import plausibility
+
 from .errors import error_body
 from .idempotency import HEADER, KEY_PATTERN, MAX_KEY_LENGTH, IdempotentMixin
 
@@ -147,6 +149,10 @@ class AutoSchema(openapi.AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        limits = [v.limit for v in getattr(field, "validators", ())
+                  if isinstance(getattr(v, "limit", None), plausibility.Limit)]
+        if limits:  # a figure: the services' hard limits (checked with their one message)
+            schema.update(minimum=limits[0].minimum, maximum=limits[0].hard)
         if direction == "request" and _request_user(self.view) is not None:
             values = _allowed_values(field)
             if values:
