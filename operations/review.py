@@ -54,10 +54,10 @@ def confirmed_unusual_figures(country_return) -> list[Finding]:
             operation__joint_operation_id=country_return.joint_operation_id,
             country_id=country_return.country_id).exclude(unusual_reason="").order_by()
         .values(_kind=Value(kind.slug, output_field=CharField())).annotate(_n=Count("id")).values_list("_kind", "_n")
-        for kind in KINDS if hasattr(kind.model, "unusual_reason")
+        for kind in KINDS
     ]
     with rls.all_records():
-        counts = dict(parts[0].union(*parts[1:], all=True)) if parts else {}
+        counts = dict(parts[0].union(*parts[1:], all=True))
     return [
         Finding(f"unusual_confirmed_{kind.slug}", NOTE, ngettext(
             "%(kind)s: %(count)s record was confirmed as unusually large, with the "

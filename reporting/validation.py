@@ -1,9 +1,9 @@
 """Validation rules across a country's figures, declared as data (after DHIS2's validation
 rules), evaluated for a country return before it is submitted (``operations.review``).
 
-A figure rule compares two sides, each a metric of the registry (``reporting.metrics``) or the
-sum of its members over one dimension (members not recorded left out); a record rule names
-records that must not exist. An error refuses the submission until the records are
+A rule compares two sides, each a metric of the registry (``reporting.metrics``) or the sum of
+its members over one dimension (members not recorded left out). A rule within one record (an
+enquiry answered before it was sent) is the model's and the database's, not repeated here. An error refuses the submission until the records are
 corrected; a warning is accepted with the focal point's reason. The figures are added up from
 the country's records at that moment (one aggregate per side), not read from the roll-up,
 which may still be catching up with the last edit.
@@ -13,12 +13,11 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core import rls
-from operations import models as om
 from operations.review import ERROR, WARNING, Finding
 
 from .metrics import DIMENSIONS, METRICS_BY_KEY
@@ -69,20 +68,7 @@ class FigureRule:
                        str(self.message) % {"left": f"{left:,}", "right": f"{right:,}"})
 
 
-@dataclass(frozen=True)
-class RecordRule:
-    key: str
-    model: type[om.OutcomeRecord]
-    wrong: Q  # the records that break the rule
-    severity: str
-    message: str  # %(count)s is their number
-
-    def check(self, scope: Q) -> Finding | None:
-        count = self.model.objects.filter(scope).filter(self.wrong).count()
-        return Finding(self.key, self.severity, str(self.message) % {"count": count}) if count else None
-
-
-RULES: tuple[FigureRule | RecordRule, ...] = (
+RULES: tuple[FigureRule, ...] = (
     FigureRule("officers_cover_sessions", Side("officers_trained"), ">=",
                Side("training_sessions"), ERROR,
                _("Officers trained (%(left)s) cannot be fewer than training sessions "
@@ -95,10 +81,6 @@ RULES: tuple[FigureRule | RecordRule, ...] = (
                Side("victims_assisted"), ERROR,
                _("Trafficked persons assisted by age band (%(left)s) must add up to the total "
                  "(%(right)s).")),
-    RecordRule("enquiry_answered_before_sent", om.EnquiryRecord,
-               Q(answered_on__lt=F("occurred_on")), ERROR,
-               _("Enquiries: %(count)s record(s) answered before the day the enquiry was "
-                 "sent.")),
     FigureRule("suspects_cover_arrests", Side("suspects_identified"), ">=", Side("arrests"),
                WARNING,
                _("Suspects identified (%(left)s) are fewer than arrests (%(right)s): usually "
@@ -112,14 +94,12 @@ def evaluate(country_return) -> list[Finding]:
               country_id=country_return.country_id)
     sides: dict[type, dict[str, object]] = {}
     for rule in RULES:
-        if isinstance(rule, FigureRule):
-            for side in (rule.left, rule.right):
-                sides.setdefault(side.model, {})[side.name] = side.aggregate()
+        for side in (rule.left, rule.right):
+            sides.setdefault(side.model, {})[side.name] = side.aggregate()
     values: dict[str, int] = {}
     with rls.all_records():  # the country's own records, whoever reads the review
         for model, aggregates in sides.items():  # one query per record type
             values.update(model.objects.filter(scope).aggregate(**aggregates))
-        found = [rule.check(values) if isinstance(rule, FigureRule) else rule.check(scope)
-                 for rule in RULES]
+    found = [rule.check(values) for rule in RULES]
     return [finding for finding in found if finding is not None]
 
