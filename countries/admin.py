@@ -5,7 +5,7 @@ from .models import AccessEvent, Agency, Country, FocalPoint, Membership
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "time_zone"]
+    list_display = ["name", "code", "kind", "time_zone", "population"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
 

@@ -33,6 +33,10 @@ class Country(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.STATE)
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    population = models.PositiveBigIntegerField(
+        _("population"), null=True, blank=True,
+        help_text=_("For comparing figures per head of population across the region (outlier "
+                    "flags); leave empty for an organisation."))
 
     class Meta:
         ordering = ["name"]

@@ -299,6 +299,13 @@ PLAUSIBILITY_LIMITS = env.json("PLAUSIBILITY_LIMITS", default={})
 # median + PLAUSIBILITY_MAD_FACTOR x scaled MAD (never below the configured bound).
 PLAUSIBILITY_HISTORY_MINIMUM = env.int("PLAUSIBILITY_HISTORY_MINIMUM", default=10)
 PLAUSIBILITY_MAD_FACTOR = env.float("PLAUSIBILITY_MAD_FACTOR", default=5.0)
+# Outlier flags of a country's figures (reporting/outliers.py, README "Outlier flags"): a
+# modified z-score beyond OUTLIER_SCORE flags; compared with the country's own earlier joint
+# operations once it has OUTLIER_HISTORY_MINIMUM, with the region per head of population once
+# OUTLIER_REGION_MINIMUM other countries have a figure and a population.
+OUTLIER_SCORE = env.float("OUTLIER_SCORE", default=3.5)
+OUTLIER_HISTORY_MINIMUM = env.int("OUTLIER_HISTORY_MINIMUM", default=3)
+OUTLIER_REGION_MINIMUM = env.int("OUTLIER_REGION_MINIMUM", default=5)
 # Access log (countries.AccessEvent): entries older than this many days are purged nightly.
 # At least a year, so that a year's logins and reads of sensitive records can be reviewed.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=400)

@@ -49,6 +49,14 @@ COUNTRIES = [
     ("INTERPOL", "INTERPOL", "organisation", "Europe/Paris"),
     ("BPRSO", "Bali Process Regional Support Office", "organisation", "Asia/Bangkok"),
 ]
+# Population in 2015 (UN World Population Prospects, rounded): the outlier flags compare figures
+# per head of population across the region (reporting/outliers.py).
+POPULATION = {
+    "AUS": 23_800_000, "IDN": 258_400_000, "MYS": 30_300_000, "MDV": 410_000,
+    "NZL": 4_600_000, "PHL": 101_700_000, "LKA": 20_970_000, "THA": 68_700_000,
+    "AFG": 33_700_000, "IND": 1_310_000_000, "MMR": 52_400_000, "USA": 320_900_000,
+    "VNM": 93_600_000, "CAN": 35_900_000,
+}
 OPERATING = ["AUS", "IDN", "MYS", "MDV", "NZL", "PHL", "LKA", "THA"]
 DEBRIEF_ONLY = ["AFG", "IND", "MMR", "USA", "VNM", "CAN"]
 CO_CHAIRS = ["NZL", "LKA"]
@@ -322,8 +330,12 @@ def demo_load() -> dict[str, int]:
     countries = {}
     for code, name, kind, tz in COUNTRIES:
         country, new = Country.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "time_zone": tz}
+            code=code, defaults={"name": name, "kind": kind, "time_zone": tz,
+                                "population": POPULATION.get(code)}
         )
+        if country.population is None and POPULATION.get(code):  # a database of before 0005
+            country.population = POPULATION[code]
+            country.save(update_fields=["population"])
         countries[code] = country
         created["countries"] += new
 

@@ -26,6 +26,9 @@ class Finding:
     key: str  # the rule's key, stable
     severity: str  # ERROR, WARNING or NOTE
     message: str  # in plain words, naming the figures and their values
+    # Where the focal point resolves it on the return page with a comment (POST "comment"), for
+    # a finding that can be marked checked one by one (an outlier flag); "" for the others.
+    resolve_url: str = ""
 
 
 Check = Callable[[object], list[Finding]]  # a CountryReturn -> its findings

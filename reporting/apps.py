@@ -12,9 +12,11 @@ class ReportingConfig(AppConfig):
 
         from . import (
             demo,  # noqa: F401  (connects its part of the demo)
+            outliers,
             validation,
         )
         from .tasks import rollup_requested
 
         records_changed.connect(rollup_requested, dispatch_uid="reporting-rollup")
         register_submit_check(validation.evaluate)
+        register_submit_check(outliers.review)

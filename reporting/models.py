@@ -68,6 +68,64 @@ class CountryActivity(models.Model):
         return f"{self.country_id} week of {self.week}: {self.records}"
 
 
+@audited()
+class OutlierFlag(models.Model):
+    """One of a country's figures standing far outside its own history or the region's
+    pattern per head of population (``reporting.outliers``): flagged, never changed.
+
+    Written by the roll-up (``reporting.rollups``), which keeps a flag while its figure stays
+    an outlier and removes it when it no longer is; the country's focal point marks it
+    "checked, correct" with a comment (``reporting.services.outlier_flag_check``). A flag the
+    figure of which changes after the check is open again. Audited: the flag, the comment and
+    who checked it are in the trail.
+    """
+
+    class Basis(models.TextChoices):
+        OWN_HISTORY = "own_history", _("the country's earlier joint operations")
+        REGION = "region", _("the region, per head of population")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To check")
+        CHECKED = "checked", _("Checked, correct")
+
+    joint_operation = models.ForeignKey(JointOperation, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    metric = models.CharField(_("metric"), max_length=40)
+    basis = models.CharField(_("compared with"), max_length=16, choices=Basis)
+    value = models.BigIntegerField(_("figure"))
+    # What the figure was compared with: the median and the median absolute deviation of the
+    # basis (in the basis's unit: the figure itself, or log10 of the figure per million people),
+    # how many values it had, and the modified z-score of the figure.
+    median = models.FloatField(_("median"))
+    deviation = models.FloatField(_("median absolute deviation"))
+    compared = models.PositiveSmallIntegerField(_("values compared"))
+    score = models.FloatField(_("modified z-score"))
+    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
+    comment = models.TextField(_("comment"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outlier flag")
+        verbose_name_plural = _("outlier flags")
+        constraints = [
+            models.UniqueConstraint(fields=["joint_operation", "country", "metric", "basis"],
+                                    name="outlier_flag_once"),
+            models.CheckConstraint(
+                condition=Q(status="open", checked_by__isnull=True, checked_at__isnull=True)
+                | Q(status="checked", checked_by__isnull=False, checked_at__isnull=False)
+                & ~Q(comment=""),
+                name="outlier_flag_checked_with_comment",
+                violation_error_message=_("A flag is checked by someone, at a time, with a "
+                                          "comment."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.metric} = {self.value} ({self.basis}, M={self.score:.1f})"
+
+
 class RollupRun(models.Model):
     """One recomputation of totals: what, when, how long, how many rows, how it ended."""
 

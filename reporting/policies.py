@@ -47,3 +47,9 @@ def exports_visible(user, queryset: QuerySet) -> QuerySet:
     if not can_view_regional_totals(user):
         return queryset.none()
     return queryset.filter(requested_by=user)
+
+
+def can_check_outlier(user, flag) -> bool:
+    """The country's focal point marks its outlier flags checked (as it submits its return)."""
+    scope = scope_for(user)
+    return scope.is_superuser or flag.country_id in scope.focal_country_ids

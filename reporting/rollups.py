@@ -22,6 +22,7 @@ from django.utils import timezone
 from core import rls
 from operations.records import KINDS
 
+from . import outliers
 from .metrics import HEADLINE_METRICS, METRICS, TOTAL, Dimension, Metric
 from .models import CountryActivity, CountryTotal, RollupRun
 from .totals import bump_dashboard_version
@@ -237,6 +238,7 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
             rows = _insert(joint_operation_id, country_id)
             CountryActivity.objects.bulk_create(
                 activity_rows(_scope_filter(joint_operation_id, country_id)))
+            outliers.refresh(joint_operation_id)  # the flags follow the totals
             # Marked succeeded in the same transaction (one commit): never "succeeded" without
             # its totals, nor totals without the run that wrote them.
             run.outcome, run.rows = RollupRun.Outcome.SUCCEEDED, rows

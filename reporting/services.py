@@ -1,18 +1,21 @@
-"""The debrief workshop's write path: the workshop, each country's lessons, the recommendations
-tracked to done. Moved from ``operations`` with its models (issue 19)."""
+"""Reporting's write path: the debrief workshop, each country's lessons, the recommendations
+tracked to done (moved from ``operations`` with their models, issue 19); outlier flags checked."""
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from countries import access
 from countries.models import Country
 
 from . import policies
-from .models import DebriefWorkshop, Lesson, Recommendation
+from operations.models import CountryReturn
+
+from .models import DebriefWorkshop, Lesson, OutlierFlag, Recommendation
 
 LESSON_FIELDS = ("outcomes", "worked_well", "did_not_work_well", "do_differently")
 
@@ -76,3 +79,39 @@ def recommendation_track(*, actor, recommendation: Recommendation, status: str,
     recommendation.full_clean()
     recommendation.save()
     return recommendation
+
+
+COMMENT_MAX_LENGTH = 2000
+
+
+@transaction.atomic
+def outlier_flag_check(*, actor, flag: OutlierFlag, comment: str) -> OutlierFlag:
+    """The focal point marks an outlier flag "checked, correct", saying why the figure is
+    right; the figure stays as it is. Only while the country's return is open: a submitted
+    return's review is the one the secretariat reads."""
+    if not policies.can_check_outlier(actor, flag):
+        raise PermissionDenied(_("The country's focal point checks its outlier flags."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say why the figure is right: what the records "
+                                            "show.")}, code="required")
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise ValidationError({"comment": _("Keep the comment to %(limit)s characters (it has "
+                                            "%(length)s).") % {
+            "limit": f"{COMMENT_MAX_LENGTH:,}", "length": f"{len(comment):,}"}}, code="max_length")
+    current = OutlierFlag.objects.select_for_update().get(pk=flag.pk)
+    country_return = CountryReturn.objects.filter(
+        joint_operation_id=current.joint_operation_id, country_id=current.country_id).first()
+    if country_return is not None and not country_return.allows("submit"):
+        raise ValidationError(_("The return is %(state)s: its flags were reviewed when it was "
+                                "submitted. Ask the secretariat to reopen it to check again.")
+                              % {"state": country_return.get_state_display().lower()},
+                              code="locked")
+    if current.status == OutlierFlag.Status.CHECKED and current.comment == comment:
+        return current  # typed twice: already done
+    current.status = OutlierFlag.Status.CHECKED
+    current.comment = comment
+    current.checked_by = actor
+    current.checked_at = timezone.now()
+    current.save(update_fields=["status", "comment", "checked_by", "checked_at"])
+    return current

@@ -25,4 +25,6 @@ urlpatterns = [
          name="return_accept"),
     path("returns/<slug:joint_operation>/<str:country>/reopen/", views.return_reopen,
          name="return_reopen"),
+    path("returns/<slug:joint_operation>/<str:country>/flags/<int:pk>/check/",
+         views.outlier_check, name="outlier_check"),
 ]

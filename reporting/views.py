@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -14,7 +14,9 @@ from operations.selectors import joint_operation_current
 
 from . import completeness, selectors, totals
 from . import dashboard as dashboards
+from . import services as reporting_services
 from .forms import ReturnReopenForm, ReturnSubmitForm
+from .models import OutlierFlag
 
 
 @login_required
@@ -105,7 +107,9 @@ def return_list(request):
 
 
 def _render_detail(request, country_return, *, status=200, submit_form=None, reopen_form=None,
-                   action_errors=()):
+                   action_errors=(), resolve_error=None):
+    """The return page; ``resolve_error``: {"url", "message", "comment"} of a finding whose
+    check was refused (the comment as typed), shown beside it and in the summary."""
     user = request.user
     joint_operation = country_return.joint_operation
     is_focal_point = operations_policies.can_submit_return(user, country_return)
@@ -119,6 +123,10 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
             action_errors = [*action_errors, *form.non_field_errors()]
             field_errors += [(field.auto_id, error) for field in form if field.errors
                              for error in field.errors]
+    if resolve_error:
+        for finding in findings:
+            if finding.resolve_url == resolve_error["url"]:
+                field_errors.append((f"comment_{finding.key}", resolve_error["message"]))
     return render(request, "reporting/return_detail.html", {
         "country_return": country_return,
         "joint_operation": joint_operation,
@@ -130,6 +138,9 @@ def _render_detail(request, country_return, *, status=200, submit_form=None, reo
         "timeline": selectors.return_timeline(country_return=country_return),
         "findings": findings,
         "warned": any(f.severity == review.WARNING for f in findings),
+        # Findings marked checked one by one (outlier flags): by the focal point while open.
+        "can_resolve": is_focal_point and country_return.allows("submit"),
+        "resolve_error": resolve_error or {},
         "submit_form": (submit_form or ReturnSubmitForm()) if can_submit else None,
         "can_accept": can_decide and country_return.allows("accept"),
         "reopen_form": ((reopen_form or ReturnReopenForm())
@@ -239,3 +250,25 @@ def return_reopen(request, joint_operation, country):
         _("The return of %(country)s is reopened: its records can be changed again."),
         form_name="reopen_form", form=form,
     )
+
+
+@login_required
+@require_POST
+def outlier_check(request, joint_operation, country, pk):
+    """The focal point marks an outlier flag of the return "checked, correct", with a comment."""
+    country_return = _return_or_404(request, joint_operation, country)
+    flag = get_object_or_404(OutlierFlag, pk=pk, joint_operation_id=country_return.joint_operation_id,
+                             country_id=country_return.country_id)
+    comment = request.POST.get("comment", "")
+    try:
+        reporting_services.outlier_flag_check(actor=request.user, flag=flag, comment=comment)
+    except PermissionDenied as error:
+        return _render_detail(request, country_return, status=403, action_errors=[str(error)])
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            return _render_detail(request, country_return, status=400, resolve_error={
+                "url": request.path, "message": " ".join(error.messages), "comment": comment})
+        return _render_detail(request, country_return, status=409, action_errors=error.messages)
+    messages.success(request, _("The flag is marked checked, correct, with your comment."))
+    return redirect("reporting:return_detail", joint_operation=joint_operation,
+                    country=country_return.country.code)

@@ -271,8 +271,9 @@ def test_officers_and_focal_points_list_only_their_countrys_return(client, demo,
 # first request (one query more on a miss). Before the read model: 9 per-agency aggregates of
 # the records and 9 totals in place of the state (28 queries). The review's checks add one
 # aggregate per record type its rules read (4, reporting.validation) and one for the records
-# confirmed as unusually large (operations.review).
-DETAIL_QUERIES = 2 + 1 + 1 + 1 + 1 + 2 + 3 + 4 + 1
+# confirmed as unusually large (operations.review), and one for the outlier flags
+# (reporting.outliers).
+DETAIL_QUERIES = 2 + 1 + 1 + 1 + 1 + 2 + 3 + 4 + 1 + 1
 
 
 def test_return_page_query_count_is_flat(client, demo_rolled_up, django_assert_num_queries):
