@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from countries import access
 from countries.models import Country
-
-from . import policies
 from operations.models import CountryReturn
 
+from . import policies
 from .models import DebriefWorkshop, Lesson, OutlierFlag, Recommendation
 
 LESSON_FIELDS = ("outcomes", "worked_well", "did_not_work_well", "do_differently")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from countries.models import Agency, Country, Membership, Role
-from operations.models import OUTCOME_MODELS, ArrestRecord, EnquiryRecord
+from operations.models import OUTCOME_MODELS, ArrestRecord, EnquiryRecord, JointOperation
 from operations.records import KINDS, KINDS_BY_MODEL
 from tests.counters import CASES
 from tests.world import MISSING_ID, World
@@ -723,6 +723,34 @@ def _return_reopen(world):
     ]
 
 
+def _outlier_check(world):
+    from reporting.models import OutlierFlag
+
+    def flag_url(code):
+        flag = OutlierFlag.objects.create(
+            joint_operation=JointOperation.objects.get(slug="jpoa-2015"),
+            country=Country.objects.get(code=code), metric="arrests", basis="region", value=8,
+            median=0.1, deviation=0.1, compared=7, score=4.0)
+        return reverse("reporting:outlier_check", args=["jpoa-2015", code, flag.pk])
+
+    own, other = flag_url("THA"), flag_url("AUS")  # THA's return open, AUS's accepted
+    sees_own = readers(*THAI_READERS, *RETURN_FOLLOWERS, status=403)
+    comment = {"comment": "Matrix test"}
+    return [
+        Case("check own flag", "POST", own, {**sees_own, "focal_point": 302, "admin": 302},
+             comment),
+        Case("check own flag without a comment", "POST", own,
+             {**sees_own, "focal_point": 400, "admin": 400}, {"comment": " "}),
+        Case("check other country's flag of an accepted return", "POST", other,
+             {**readers("officer_foreign", *RETURN_FOLLOWERS, status=403), "admin": 409},
+             comment),
+        Case("check missing flag", "POST", reverse("reporting:outlier_check",
+                                                   args=["jpoa-2015", "THA", MISSING_ID]),
+             members(404), comment),
+        Case("check own flag", "GET", own, members(405)),
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # The REST API (/api/v1/): the same rules, answered in JSON. Anonymous callers get 401 (the
 # token challenge) instead of the login page; the pages' 302s are the API's 200/201/204.
@@ -1398,6 +1426,7 @@ MATRIX: dict[str, RouteCases] = {
     "reporting:return_submit": _return_submit,
     "reporting:return_accept": _return_accept,
     "reporting:return_reopen": _return_reopen,
+    "reporting:outlier_check": _outlier_check,
     **API_MATRIX,
 }
 
