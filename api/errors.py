@@ -88,8 +88,8 @@ class RowsInvalid(ApiError):
 
 
 def _rows(errors: list[dict], number_key: str) -> list[dict]:
-    return [{"row": e[number_key], "field": e["field"], "message": str(e["message"])}
-            for e in errors]
+    return [{"row": e[number_key], "field": e["field"], "message": str(e["message"]),
+             "code": e.get("code") or "invalid"} for e in errors]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from operations.selectors import joint_operation_current
 
 from . import filters
 from .base import ApiViewMixin
-from .errors import NON_FIELD, RowsInvalid, VersionConflict, flatten_errors
+from .errors import NON_FIELD, RowsInvalid, VersionConflict, flatten_codes, flatten_errors
 from .fields import QuerySerializer
 from .idempotency import IdempotentMixin
 from .record_serializers import MAX_COUNT, SERIALIZERS, RecordSerializers, example_record
@@ -192,10 +192,12 @@ class RecordViewSet(IdempotentMixin, ApiViewMixin, viewsets.ModelViewSet):
             if serializer.is_valid():
                 parsed.append((number, dict(serializer.validated_data)))
                 continue
+            # the same fields in the same order as the messages
+            codes = flatten_codes(serializers.ValidationError(serializer.errors).get_codes())
             errors += [{"row": number, "field": None if field == NON_FIELD else field,
-                        "message": message}
+                        "message": message, "code": code}
                        for field, messages in flatten_errors(serializer.errors).items()
-                       for message in messages]
+                       for message, code in zip(messages, codes[field], strict=True)]
         with transaction.atomic():
             try:
                 records = services.record_create_batch(

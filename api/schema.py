@@ -28,6 +28,9 @@ class RowErrorSerializer(serializers.Serializer):
                   "spreadsheet for a file (the header is row 1). Null: about the whole batch.")
     field = serializers.CharField(allow_null=True, help_text="The column, or null for the row.")
     message = serializers.CharField()
+    code = serializers.CharField(
+        help_text="Stable, for programs: a figure's limit (too_large, too_small; unusual: "
+                  "send the row again with unusual_reason), required, invalid...")
 
 
 class ErrorDetailSerializer(serializers.Serializer):

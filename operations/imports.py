@@ -367,8 +367,9 @@ def parse_import_file(*, kind: RecordKind, file_name: str, content: bytes) -> Pa
 # ---------------------------------------------------------------------------------------------
 
 
-def _error(line: int | None, field: str | None, message: str) -> dict:
-    return {"line": line, "field": field, "message": str(message)}
+def _error(line: int | None, field: str | None, message: str, code: str | None = None) -> dict:
+    """One error of a file: its row, column, message, and code (``too_large``...) if known."""
+    return {"line": line, "field": field, "message": str(message), "code": code}
 
 
 class _ResolvedField(forms.Field):
@@ -501,7 +502,7 @@ class _RowReader:
                 continue  # already explained in import terms
             for error in field_errors:
                 for message in error.messages:
-                    errors.append(_error(line, field, message))
+                    errors.append(_error(line, field, message, error.code))
         if errors or not valid:
             return None, errors
         return form.record_data(), []
@@ -509,10 +510,11 @@ class _RowReader:
 
 def _service_errors(line: int, error: ValidationError, entry_fields) -> list[dict]:
     if not hasattr(error, "error_dict"):
-        return [_error(line, None, message) for message in error.messages]
+        return [_error(line, None, message, item.code)
+                for item in error.error_list for message in item.messages]
     return [
         _error(line, field if field in entry_fields else None,
-               _import_terms(message, getattr(field_error, "code", None)))
+               _import_terms(message, getattr(field_error, "code", None)), field_error.code)
         for field, field_errors in error.error_dict.items()
         for field_error in field_errors
         for message in field_error.messages
@@ -727,7 +729,8 @@ def record_import_file(
                         actor=actor, model=kind.model, joint_operation=joint_operation,
                         rows=readable)
                 except services.BatchRefused as refused:
-                    errors += [_error(e["row"], e["field"], e["message"]) for e in refused.errors]
+                    errors += [_error(e["row"], e["field"], e["message"], e.get("code"))
+                               for e in refused.errors]
             if errors:
                 raise _RowsRefused(errors)
             batch.state = ImportBatch.State.IMPORTED

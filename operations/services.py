@@ -168,10 +168,13 @@ class BatchRefused(Exception):
 
 
 def _row_errors(row: int, error: ValidationError, fields) -> list[dict]:
+    """A refused row's errors, each with its message and its code (``too_large``...)."""
     if not hasattr(error, "error_dict"):
-        return [{"row": row, "field": None, "message": message} for message in error.messages]
+        return [{"row": row, "field": None, "message": message, "code": item.code}
+                for item in error.error_list for message in item.messages]
     return [
-        {"row": row, "field": field if field in fields else None, "message": message}
+        {"row": row, "field": field if field in fields else None, "message": message,
+         "code": field_error.code}
         for field, field_errors in error.error_dict.items()
         for field_error in field_errors
         for message in field_error.messages

@@ -156,3 +156,21 @@ def test_rows_of_two_countries_are_refused(api):
 
     assert response.status_code == 400
     assert response.json()["error"]["rows"][0]["field"] == "agency"
+
+
+def test_each_row_error_carries_a_code_a_program_can_act_on(api):
+    # given a batch with an impossible figure, an unusually large one without a reason, and a
+    # crime type left blank
+    client = api("officer.tha")
+    rows = [row(count=2_147_483_647), row(count=450), row(crime_type="")]
+
+    response = client.post(URL, rows, format="json")
+
+    assert response.status_code == 400
+    found = {(e["row"], e["field"], e["code"]) for e in response.json()["error"]["rows"]}
+    assert found == {(1, "count", "too_large"), (2, "count", "unusual"),
+                     (3, "crime_type", "invalid_choice")}
+    # the second row goes through once it says why
+    again = client.post(URL, [row(count=450, unusual_reason="One raid on a fishing fleet.")],
+                        format="json")
+    assert again.status_code == 201, again.json()
