@@ -41,7 +41,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py rollup --verify
 	@# However runserver ends, stop the embedded database unless another process still uses it.
-	@trap '$(BIN)/python -m jpoa.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@trap '$(BIN)/python -m core.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; then \
@@ -58,11 +58,11 @@ lint: $(STAMP)
 # Benchmarks run in a database of their own, jpoa_bench: on the server of DATABASE_URL when set,
 # else in the embedded PostgreSQL (created and migrated when missing; see bench/run.py).
 bench: $(STAMP)
-	@trap '$(BIN)/python -m jpoa.embedded_db stop >/dev/null' EXIT; \
+	@trap '$(BIN)/python -m core.embedded_db stop >/dev/null' EXIT; \
 	  BENCH_COMMAND="make bench" $(BIN)/python -m bench.run --write-docs
 
 bench-quick: $(STAMP)
-	@trap '$(BIN)/python -m jpoa.embedded_db stop >/dev/null' EXIT; \
+	@trap '$(BIN)/python -m core.embedded_db stop >/dev/null' EXIT; \
 	  BENCH_COMMAND="make bench-quick" $(BIN)/python -m bench.run --quick
 
 # The load test (loadtest/run.sh): its own database jpoa_load on the server of DATABASE_URL's

@@ -372,6 +372,9 @@ def edit_rollup_figure(data: BenchData, scale: Scale, full_rollup: float) -> tup
     every_country = [seconds(lambda c=c: rollups.rollup(joint_operation_id=joint_operation_id,
                                                         country_id=c))
                      for c in data.country_ids]
+    # The step the roll-up task takes after it: the region's outlier flags (not the totals).
+    flags = [seconds(lambda: rollups.refresh_outlier_flags(joint_operation_id))
+             for _ in range(scale.edit_rollup_runs)]
     share = (om.ArrestRecord.objects.filter(operation__joint_operation_id=joint_operation_id,
                                             country_id=country_id).count()
              / max(1, om.ArrestRecord.objects.count()))
@@ -385,7 +388,9 @@ def edit_rollup_figure(data: BenchData, scale: Scale, full_rollup: float) -> tup
         measured=(f"median {duration(one)} over {len(runs)} runs for the edited record's "
                   f"country, the largest ({share:.1%} of the records); any country, each "
                   f"run once (its pages not yet cached): median "
-                  f"{duration(median(every_country))} over {len(every_country)}; the edit "
+                  f"{duration(median(every_country))} over {len(every_country)}; the "
+                  f"outlier flags' refresh the task runs after it: median "
+                  f"{duration(median(flags))}; the edit "
                   f"itself (with the roll-up it queues) took {duration(edit)}"),
         beside=f"full roll-up: median {duration(full_rollup)}",
         checks=[Check("one country ÷ full roll-up", one / full_rollup, "<= 1/100 (0.01x)",
@@ -393,9 +398,72 @@ def edit_rollup_figure(data: BenchData, scale: Scale, full_rollup: float) -> tup
                 Check("differences() after the edit", len(differences), "0",
                       not differences, unit="differences")],
         numbers={"country_rollup_s": runs, "every_country_rollup_s": every_country,
+                 "outlier_flags_s": flags,
                  "edited_country_share": share, "edit_s": edit, "verify_s": verify,
                  "differences": differences[:20]},
     ), differences
+
+
+# ---------------------------------------------------------------------------------------------
+# 3b. The record create path with the plausibility checks, beside the same path without them
+# ---------------------------------------------------------------------------------------------
+
+
+def create_figure(data: BenchData, scale: Scale) -> Figure:
+    """``services.record_create`` (what the page, the import and the API call) of an arrest,
+    with the plausibility checks (``operations.plausibility``: hard limits in clean_fields,
+    the soft bound in clean) and with them switched off, interleaved; each create in a
+    transaction rolled back, so the data stay as generated. Two kinds of record: a typical one
+    (2 arrests) and one above the soft bound with its reason (120 arrests)."""
+
+    from operations import plausibility
+
+    officer = _user(data.usernames["officer"])
+    agency = officer.memberships.select_related("agency").first().agency
+    joint_operation = om.JointOperation.objects.get(pk=data.latest_joint_operation_id)
+    occurred_on = joint_operation.starts_on
+
+    def create(count: int, reason: str = ""):
+        def action():
+            with transaction.atomic():
+                services.record_create(actor=officer, model=om.ArrestRecord,
+                                       joint_operation=joint_operation,
+                                       data={"agency": agency, "occurred_on": occurred_on,
+                                             "count": count, "crime_type": "trafficking",
+                                             "unusual_reason": reason})
+                transaction.set_rollback(True)
+        return action
+
+    def unchecked(action):
+        def without():
+            with mock.patch.object(plausibility, "hard_errors", lambda record: {}), \
+                    mock.patch.object(plausibility, "soft_errors", lambda record: {}):
+                action()
+        return without
+
+    typical, large = create(2), create(120, "One raid on a fishing fleet.")
+    samples = interleaved({"checked": typical, "unchecked": unchecked(typical),
+                           "large_checked": large, "large_unchecked": unchecked(large)},
+                          rounds=scale.requests, warmup=5)
+    checked, bare = median(samples["checked"]), median(samples["unchecked"])
+    large_checked, large_bare = median(samples["large_checked"]), median(samples["large_unchecked"])
+    queries = query_count(typical), query_count(unchecked(typical))
+    return Figure(
+        key="create",
+        label="record create path with the plausibility checks",
+        measured=(f"typical record (2 arrests): median {ms(checked)}, {queries[0]} queries; "
+                  f"above the soft bound with its reason (120): median {ms(large_checked)}; "
+                  f"{len(samples['checked'])} creates each, rolled back"),
+        beside=(f"the same creates with the checks switched off: median {ms(bare)}, "
+                f"{queries[1]} queries; above the bound {ms(large_bare)}"),
+        checks=[Check("with checks ÷ without, typical", checked / bare, "<= 1.2x",
+                      checked / bare <= 1.2),
+                Check("with checks ÷ without, above the bound", large_checked / large_bare,
+                      "<= 1.2x", large_checked / large_bare <= 1.2)],
+        numbers={"checked_s": samples["checked"], "unchecked_s": samples["unchecked"],
+                 "large_checked_s": samples["large_checked"],
+                 "large_unchecked_s": samples["large_unchecked"], "queries": queries},
+    )
 
 
 # ---------------------------------------------------------------------------------------------

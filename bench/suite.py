@@ -14,7 +14,7 @@ from . import figures, report
 from .generate import BenchConfig, BenchData, generate
 
 # The order of the table.
-ORDER = ("dashboard", "rollup", "edit_rollup", "api", "export", "guardian")
+ORDER = ("dashboard", "rollup", "edit_rollup", "create", "api", "export", "guardian")
 
 
 @dataclass
@@ -69,6 +69,8 @@ def run(config: BenchConfig, scale: figures.Scale, *, reuse: bool = False, comma
         "roll-up after one edit", lambda: figures.edit_rollup_figure(data, scale, full))
     found["dashboard"] = step("dashboard beside the floor and on the fly",
                               lambda: figures.dashboard_figure(data, scale))
+    found["create"] = step("record create with the checks beside without",
+                           lambda: figures.create_figure(data, scale))
     found["api"] = step("officer's list API beside the superuser's",
                         lambda: figures.api_figure(data, scale))
     found["guardian"] = figures.guardian_figure(data)

@@ -22,7 +22,9 @@ one joint operation, read from the roll-up's ``CountryTotal``:
   scale has no 0: a silent country is the completeness report's), once there are
   OUTLIER_REGION_MINIMUM of them.
 
-The roll-up refreshes the flags in its transaction (``refresh``): a flag stays while its figure
+The flags are refreshed (``refresh``) by a roll-up of a whole joint operation in its
+transaction, and after each country's roll-up as a step of its own (``tasks.rollup_country``,
+``rollups.refresh_outlier_flags``): a flag stays while its figure
 is an outlier, goes when it no longer is, and opens again if its figure changes after it was
 checked. The review of a country return (``operations.review``) lists the open flags as
 warnings and the checked ones as notes.

@@ -238,7 +238,8 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
             rows = _insert(joint_operation_id, country_id)
             CountryActivity.objects.bulk_create(
                 activity_rows(_scope_filter(joint_operation_id, country_id)))
-            outliers.refresh(joint_operation_id)  # the flags follow the totals
+            if country_id is None:  # a whole joint operation (or all): its flags follow
+                outliers.refresh(joint_operation_id)
             # Marked succeeded in the same transaction (one commit): never "succeeded" without
             # its totals, nor totals without the run that wrote them.
             run.outcome, run.rows = RollupRun.Outcome.SUCCEEDED, rows
@@ -254,6 +255,17 @@ def rollup(*, joint_operation_id: int | None = None, country_id: int | None = No
         raise
     bump_dashboard_version()  # cached dashboards are out of date
     return run
+
+
+def refresh_outlier_flags(joint_operation_id: int) -> None:
+    """The joint operation's outlier flags brought up to date with its totals (and those of
+    the operations after it, whose history it is): after a country's roll-up, as its own step
+    (``tasks.rollup_country``), since the flags compare the whole region's figures. Queued
+    behind the roll-ups like one of them."""
+    with transaction.atomic(), rls.all_records():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('jpoa-rollup'))")
+        outliers.refresh(joint_operation_id)
 
 
 def differences(*, joint_operation_id: int | None = None) -> list[str]:

@@ -127,7 +127,9 @@ def rollup_country(joint_operation_id: int, country_id: int) -> int:
     PendingRollup.objects.filter(
         joint_operation_id=joint_operation_id, country_id=country_id
     ).delete()
-    return rollups.rollup(joint_operation_id=joint_operation_id, country_id=country_id).rows
+    rows = rollups.rollup(joint_operation_id=joint_operation_id, country_id=country_id).rows
+    rollups.refresh_outlier_flags(joint_operation_id)  # the region's flags see the new totals
+    return rows
 
 
 @shared_task(name="reporting.rollup_all", **TASK_OPTIONS)
