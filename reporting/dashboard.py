@@ -211,6 +211,8 @@ class Dashboard:
     metrics: tuple[Metric, ...] = HEADLINE_METRICS
     # The cache key of the rendered body ("": not cached, e.g. a filter was refused).
     cache_key: str = ""
+    # The cache key of the completeness report under the body (reporting.completeness).
+    completeness_key: str = ""
     compute: Callable[[], Details] | None = field(default=None, repr=False)
 
     @functools.cached_property
@@ -269,6 +271,28 @@ def body_cache_key(*, joint_operation: JointOperation, countries: list[Country],
     return f"dashboard:{dashboard_version()}:body:{joint_operation.pk}:{stamp}:{digest}"
 
 
+def completeness_cache_key(*, joint_operation: JointOperation, returns_digest: str,
+                           view: access.CountriesView) -> str:
+    """The completeness report's key: the roll-up's version (its activity rows are the
+    roll-up's), the returns as the state query read them, the returns the user follows, the
+    day (days since the last entry), the due date, the language and the time zone."""
+    shown = (joint_operation.pk, joint_operation.starts_on, joint_operation.ends_on,
+             joint_operation.returns_due_on, returns_digest, view.key(),
+             timezone.localdate().isoformat(), translation.get_language(),
+             timezone.get_current_timezone_name())
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()
+    return f"dashboard:{dashboard_version()}:completeness:{joint_operation.pk}:{digest}"
+
+
+def completeness_html(dashboard: Dashboard, render: Callable[[], str]) -> str:
+    """The report under the dashboard, rendered by ``render`` once per cache key."""
+    html = cache.get(dashboard.completeness_key)
+    if html is None:
+        html = str(render())
+        cache.set(dashboard.completeness_key, html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped when rendered
+
+
 def build(*, user, params) -> Dashboard:
     """The dashboard for ``user`` with the filters in ``params`` (a QueryDict).
 
@@ -315,6 +339,8 @@ def build(*, user, params) -> Dashboard:
         cache_key=body_cache_key(joint_operation=joint_operation, countries=countries, form=form,
                                  state=state, return_states=return_states, view=view)
         if valid else "",
+        completeness_key=completeness_cache_key(joint_operation=joint_operation,
+                                                returns_digest=read.returns_digest, view=view),
         compute=compute,
     )
 

@@ -114,6 +114,7 @@ class JointOperationState:
     countries: list[Country]  # with an operation in it, by name
     rollup: RollupState
     return_states: dict[int, str]  # country id -> state; a country without a return is open
+    returns_digest: str = ""  # changes with any return's state or submission time
 
 
 _COUNTRY_FIELDS = [f.attname for f in Country._meta.concrete_fields]
@@ -126,7 +127,7 @@ def _state_sql() -> str:
     # One SELECT (no CTE): pghistory leaves statements that start with SELECT alone.
     return f"""
         SELECT countries.rows, runs.jo_ids, runs.country_ids, runs.outcomes, runs.finished,
-               pending.ids, returns.states
+               pending.ids, returns.states, returns.digest
           FROM (SELECT json_agg(json_build_array({columns}) ORDER BY c.name, o.id) AS rows
                   FROM {operation} o JOIN {country} c ON c.id = o.country_id
                  WHERE o.joint_operation_id = %(jo)s) countries,
@@ -143,7 +144,11 @@ def _state_sql() -> str:
                ) runs,
                (SELECT array_agg(country_id) AS ids FROM {pending}
                  WHERE joint_operation_id = %(jo)s) pending,
-               (SELECT json_object_agg(country_id, state) AS states
+               (SELECT json_object_agg(country_id, state) AS states,
+                       -- what the completeness report shows of the returns, for its cache key
+                       md5(string_agg(country_id || ':' || state || ':'
+                                      || coalesce(submitted_at::text, ''), ','
+                                      ORDER BY country_id)) AS digest
                   FROM {CountryReturn._meta.db_table}
                  WHERE joint_operation_id = %(jo)s) returns
     """
@@ -158,13 +163,14 @@ def joint_operation_state(*, joint_operation: JointOperation) -> JointOperationS
     with connection.cursor() as cursor:
         cursor.execute(_state_sql(), {"jo": joint_operation.pk,
                                       "running": RollupRun.Outcome.RUNNING})
-        rows, jo_ids, country_ids, outcomes, finished, pending, states = cursor.fetchone()
+        rows, jo_ids, country_ids, outcomes, finished, pending, states, digest = cursor.fetchone()
     db = connection.alias
     return JointOperationState(
         countries=[Country.from_db(db, _COUNTRY_FIELDS, values) for values in rows or ()],
         rollup=_rollup_state(list(zip(jo_ids or (), country_ids or (), outcomes or (),
                                       finished or (), strict=True)), pending or ()),
         return_states={int(pk): state for pk, state in (states or {}).items()},
+        returns_digest=digest or "",
     )
 
 
@@ -227,6 +233,7 @@ class JointOperationTotals:
                      if user is not None else None)
         self.rollup = state.rollup
         self.return_states = state.return_states
+        self.returns_digest = state.returns_digest
         self._cached = cached
 
     @functools.cached_property

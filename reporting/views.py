@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -67,10 +68,13 @@ def dashboard(request):
     if not access.can_view_regional_totals(request.user):
         return render(request, "reporting/no_membership.html")
     dashboard = dashboards.build(user=request.user, params=request.GET)
+    completeness_html = ""
+    if dashboard.joint_operation is not None:  # cached like the body: no query on a hit
+        completeness_html = dashboards.completeness_html(dashboard, lambda: render_to_string(
+            "reporting/_completeness.html",
+            _completeness(request.user, dashboard.joint_operation), request=request))
     return render(request, "reporting/dashboard.html", {
-        "dashboard": dashboard,
-        **_completeness(request.user, dashboard.joint_operation),
-    })
+        "dashboard": dashboard, "completeness_html": completeness_html})
 
 
 def _completeness(user, joint_operation, returns=None) -> dict:

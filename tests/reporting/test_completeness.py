@@ -161,3 +161,24 @@ def test_an_officer_sees_only_their_own_countrys_completeness_and_no_late_list(
     # Thailand's records per week add up to its records
     thailand = CountryActivity.objects.filter(country__code="THA")
     assert sum(a.records for a in thailand) > 0
+
+
+def test_the_dashboards_cached_report_follows_a_return_submitted_since(client, demo_rolled_up):
+    # given the secretariat's dashboard, cached, with Thailand's return overdue
+    from django.contrib.auth import get_user_model
+
+    from operations.services import country_return_submit
+    client.force_login(get_user_model().objects.get(username="secretariat"))
+
+    def thailand_row() -> str:
+        html = client.get(reverse("reporting:dashboard")).content.decode()
+        return html.split('<tr data-completeness-country="THA"', 1)[1].split("</tr>", 1)[0]
+
+    assert "timeliness-overdue" in thailand_row()
+
+    # when Thailand's focal point submits (no roll-up runs: only the return changes)
+    country_return_submit(actor=get_user_model().objects.get(username="focal.tha"),
+                          country_return=om.CountryReturn.objects.get(country__code="THA"))
+
+    # then the next dashboard shows it submitted, late, not the cached report of before
+    assert "timeliness-late" in thailand_row()
