@@ -306,6 +306,8 @@ PLAUSIBILITY_MAD_FACTOR = env.float("PLAUSIBILITY_MAD_FACTOR", default=5.0)
 OUTLIER_SCORE = env.float("OUTLIER_SCORE", default=3.5)
 OUTLIER_HISTORY_MINIMUM = env.int("OUTLIER_HISTORY_MINIMUM", default=3)
 OUTLIER_REGION_MINIMUM = env.int("OUTLIER_REGION_MINIMUM", default=5)
+# ...and only figures (or the figure the region's median rate gives) of at least this many.
+OUTLIER_REGION_MINIMUM_COUNT = env.int("OUTLIER_REGION_MINIMUM_COUNT", default=10)
 # Access log (countries.AccessEvent): entries older than this many days are purged nightly.
 # At least a year, so that a year's logins and reads of sensitive records can be reviewed.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=400)

@@ -20,7 +20,8 @@ one joint operation, read from the roll-up's ``CountryTotal``:
   thousandfold, so rates spread over orders of magnitude), against the other countries of the
   joint operation that have a population (``Country.population``) and a figure above 0 (a log
   scale has no 0: a silent country is the completeness report's), once there are
-  OUTLIER_REGION_MINIMUM of them.
+  OUTLIER_REGION_MINIMUM of them; and only a figure of OUTLIER_REGION_MINIMUM_COUNT or more, or
+  one that the region's median rate would make that large (small counts are chance's).
 
 The flags are refreshed (``refresh``) by a roll-up of a whole joint operation in its
 transaction, and after each country's roll-up as a step of its own (``tasks.rollup_country``,
@@ -112,7 +113,8 @@ def scores(joint_operation_ids: list[int]) -> dict[tuple[int, int, str, str], Sc
                     score = _flagged(value, value, history)
                     if score:
                         found[(jo, country, metric, OutlierFlag.Basis.OWN_HISTORY)] = score
-                if value > 0 and country in population:
+                if value > 0 and country in population and _enough_to_compare(
+                        value, population[country], totals, jo, countries, metric, population):
                     others = [math.log10(per_million(totals[(jo, c)][metric], population[c]))
                               for c in countries
                               if c != country and c in population
@@ -123,6 +125,17 @@ def scores(joint_operation_ids: list[int]) -> dict[tuple[int, int, str, str], Sc
                         if score:
                             found[(jo, country, metric, OutlierFlag.Basis.REGION)] = score
     return found
+
+
+def _enough_to_compare(value, people, totals, jo, countries, metric, population) -> bool:
+    """Whether the figure, or the figure the region's median rate gives the country, reaches
+    OUTLIER_REGION_MINIMUM_COUNT: below that, chance alone moves a count by multiples (one
+    arrest in a country of 400,000 people is no pattern)."""
+    if value >= settings.OUTLIER_REGION_MINIMUM_COUNT:
+        return True
+    rates = [totals[(jo, c)].get(metric, 0) / population[c] for c in countries
+             if c in population and totals[(jo, c)].get(metric, 0) > 0]
+    return bool(rates) and statistics.median(rates) * people >= settings.OUTLIER_REGION_MINIMUM_COUNT
 
 
 def refresh(joint_operation_id: int | None = None) -> None:
@@ -207,7 +220,7 @@ def review(country_return) -> list[Finding]:
         key = f"outlier_{flag.metric}_{flag.basis}"
         if flag.status == OutlierFlag.Status.OPEN:
             found.append(Finding(key, WARNING, text + " " + _(
-                "Check the records: if the figure is right, mark it checked with a comment."),
+                "The focal point checks the records and marks it checked, correct, with a comment."),
                 resolve_url=reverse("reporting:outlier_check", args=[
                     country_return.joint_operation.slug, flag.country.code, flag.pk])))
         else:

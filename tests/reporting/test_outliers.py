@@ -122,16 +122,21 @@ def test_a_figure_far_from_the_regions_pattern_per_head_of_population_is_flagged
                                             lead_agency=AgencyFactory(country=country))
         VictimAssistanceRecordFactory(operation=operations[code], count=count)
     CountryFactory(code="QRH", population=None)  # no population: not compared
+    # a country of 100,000 with 3 (30 per million): a count that small is chance, not a pattern
+    small = OperationFactory(joint_operation=jo, lead_agency=AgencyFactory(
+        country=CountryFactory(code="QRS", population=100_000)))
+    VictimAssistanceRecordFactory(operation=small, count=3)
 
     rollups.rollup(joint_operation_id=jo.pk)
 
     assert _flags(operations["QRG"]) == [("victims_assisted", "region", 900, "open")]
     assert all(_flags(operations[code]) == [] for code in operations if code != "QRG")
+    assert _flags(small) == []
     flag = OutlierFlag.objects.get()
-    assert flag.compared == 6 and flag.score > 3.5
+    assert flag.compared == 7 and flag.score > 3.5
     assert outliers.describe(flag, "Country QRG").startswith(
         "Trafficked persons assisted: 900 is far above the region's pattern: 90 per million "
-        "people, against a median of 1.0 per million in 6 other countries")
+        "people, against a median of 1.0 per million in 7 other countries")
 
 
 @pytest.fixture
