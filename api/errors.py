@@ -79,7 +79,9 @@ class RowsInvalid(ApiError):
     default_code = "invalid_rows"
 
     def __init__(self, rows: list[dict], message=None):
-        rows = sorted(rows, key=lambda r: (r["row"] is not None, r["row"] or 0))
+        # Every row error has a code (the schema's promise): "invalid" where the rule gave none.
+        rows = sorted(({**r, "code": r.get("code") or "invalid"} for r in rows),
+                      key=lambda r: (r["row"] is not None, r["row"] or 0))
         super().__init__(
             message or _("Nothing was created: %(n)s errors were found. See them by row.")
             % {"n": len(rows)},
@@ -89,7 +91,7 @@ class RowsInvalid(ApiError):
 
 def _rows(errors: list[dict], number_key: str) -> list[dict]:
     return [{"row": e[number_key], "field": e["field"], "message": str(e["message"]),
-             "code": e.get("code") or "invalid"} for e in errors]
+             "code": e.get("code")} for e in errors]
 
 
 # ---------------------------------------------------------------------------------------------
