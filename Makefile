@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 # The suite runs in parallel (pytest-xdist), one process per core; TEST_WORKERS=0 runs it serially.
+# The longest files go first (tests/conftest.py) and tests are handed out at most 8 at a time,
+# so that neither worker ends the run alone with a long queue.
 TEST_WORKERS ?= auto
 
 .DEFAULT_GOAL := help
@@ -50,7 +52,7 @@ test: $(STAMP)
 	            "browser tests will be skipped (run 'sudo make browsers')."; fi; \
 	fi
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxschedchunk=8 $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
