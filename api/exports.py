@@ -108,8 +108,21 @@ class ExportRequestSerializer(StrictSerializerMixin, serializers.Serializer):
             return {}
         form = ExportForm(user=request.user, joint_operations=selectors.dashboard_joint_operations(),
                           countries=selectors.taking_part_countries())
-        return {name: [value for value, _label in form.fields[name].choices]
-                for name in ("joint_operation", "country", "profile")}
+        enums = {name: [value for value, _label in form.fields[name].choices]
+                 for name in ("joint_operation", "country", "profile")}
+        if len(enums["country"]) == 1 and enums["country"] != [""]:
+            # One country to export: only the joint operations it took part in (the form's
+            # rule, "This country did not take part in the joint operation chosen").
+            enums["joint_operation"] = [
+                slug for slug in enums["joint_operation"]
+                if form.joint_operations[slug].operations.filter(
+                    country__code=enums["country"][0]).exists()]
+        return enums
+
+    def schema_required(self) -> list[str]:
+        """For the schema served to the caller: one who does not export the region names one
+        country (the form's rule: the region is not among their choices)."""
+        return ["country"] if "" not in self.schema_enums().get("country", [""]) else []
 
 
 class ExportFilesNegotiation(negotiation.DefaultContentNegotiation):

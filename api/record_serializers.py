@@ -89,6 +89,12 @@ class RecordSerializer(serializers.ModelSerializer):
 # ---------------------------------------------------------------------------------------------
 
 
+def entry_joint_operations(agencies):
+    """The joint operations in which one of ``agencies``' countries has an operation."""
+    return om.JointOperation.objects.filter(
+        operations__country__in=agencies.values("country")).distinct()
+
+
 class RecordWriteSerializer(serializers.ModelSerializer):
     """The fields an officer enters. Read-only fields sent along are ignored; unknown refused."""
 
@@ -101,21 +107,27 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         # Only agencies the caller enters records for: another country's is "does not exist".
         agencies = access.agencies_for_entry(user, Agency.objects.select_related("country"))
         self.fields["agency"].queryset = agencies
-        # Joint operations in which one of those agencies' countries has an operation.
-        self.joint_operations = om.JointOperation.objects.filter(
-            operations__country__in=agencies.values("country")).distinct()
+        self.joint_operations = entry_joint_operations(agencies)
         if "joint_operation" in self.fields:
             self.fields["joint_operation"].queryset = self.joint_operations
 
     def schema_enums(self) -> dict[str, list]:
         """For the schema served to the caller (``api.schema``): the days a record of theirs
         may have happened on, those of the joint operations they enter records in (the
-        services refuse a date outside its joint operation's period)."""
+        services refuse a date outside its joint operation's period), and the countries an
+        enquiry of theirs may go to."""
         days: set[dt.date] = set()
         for joint_operation in self.joint_operations:
             length = (joint_operation.ends_on - joint_operation.starts_on).days
             days |= {joint_operation.starts_on + dt.timedelta(days=n) for n in range(length + 1)}
-        return {"occurred_on": sorted(day.isoformat() for day in days)}
+        enums = {"occurred_on": sorted(day.isoformat() for day in days)}
+        # An enquiry goes to another country than the one that sends it (the model's rule):
+        # when every agency of the caller's is of one country, that country is not offered.
+        own = set(self.fields["agency"].queryset.values_list("country_id", flat=True))
+        if "counterpart" in self.fields and len(own) == 1:
+            enums["counterpart"] = sorted(
+                Country.objects.exclude(pk__in=own).values_list("code", flat=True))
+        return enums
 
     def to_internal_value(self, data):
         refuse_numbers_as_text(self, data)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiRequest,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -22,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from countries import access
+from countries.models import Agency
 from operations import imports, services
 from operations import models as om
 from operations.records import KINDS, RecordKind
@@ -32,7 +34,13 @@ from .base import ApiViewMixin
 from .errors import NON_FIELD, RowsInvalid, VersionConflict, flatten_codes, flatten_errors
 from .fields import QuerySerializer
 from .idempotency import IdempotentMixin
-from .record_serializers import MAX_COUNT, SERIALIZERS, RecordSerializers, example_record
+from .record_serializers import (
+    MAX_COUNT,
+    SERIALIZERS,
+    RecordSerializers,
+    entry_joint_operations,
+    example_record,
+)
 
 NAMESPACE = "api"
 
@@ -52,6 +60,15 @@ class BulkUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=(
         "A CSV (UTF-8) or XLSX file in the record type's import template, at most 5 MB and "
         "2,000 rows; agencies by acronym, dates as YYYY-MM-DD (see the portal's import page)."))
+
+
+# The file part's name says what it holds: the import reads a name ending .csv or .xlsx.
+BULK_FILE_ENCODING = {"file": {
+    "contentType": "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "headers": {"Content-Disposition": {
+        "description": "The file's name ends .csv (UTF-8) or .xlsx; any other is refused.",
+        "schema": {"type": "string"},
+        "example": 'form-data; name="file"; filename="records.csv"'}}}}
 
 
 class BulkResultSerializer(serializers.Serializer):
@@ -151,6 +168,13 @@ class RecordViewSet(IdempotentMixin, ApiViewMixin, viewsets.ModelViewSet):
         except services.RecordConflict as conflict:
             raise self._conflict(conflict) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def schema_query_enums(self) -> dict[str, list]:
+        """For the schema served to the caller: the joint operations they enter records in
+        (a batch in another is refused)."""
+        agencies = access.agencies_for_entry(self.request.user, Agency.objects.all())
+        return {"joint_operation": sorted(
+            entry_joint_operations(agencies).values_list("slug", flat=True))}
 
     @action(detail=False, methods=["post"], url_path="bulk",
             parser_classes=[parsers.JSONParser, parsers.MultiPartParser])
@@ -258,8 +282,10 @@ def _schema(kind: RecordKind, s: RecordSerializers):
         bulk=extend_schema(
             summary=f"Enter many {title} at once, all or none", tags=tags,
             parameters=[JOINT_OPERATION_PARAMETER],
-            request={"application/json": s.row(many=True),
-                     "multipart/form-data": BulkUploadSerializer},
+            request={"application/json": s.row(many=True, min_length=1,
+                                               max_length=imports.MAX_ROWS),
+                     "multipart/form-data": OpenApiRequest(BulkUploadSerializer,
+                                                           encoding=BULK_FILE_ENCODING)},
             responses={201: OpenApiResponse(BulkResultSerializer, examples=[OpenApiExample(
                 "Created", value={"created": 2, "ids": [512, 513], "import_batch": None})])},
             examples=[OpenApiExample("A row", request_only=True, media_type="application/json",

@@ -134,6 +134,14 @@ def _allowed_values(field) -> list | None:
     return values if 0 < len(values) <= MAX_ENUM else None
 
 
+def _set_enum(schema: dict, values: list) -> None:
+    """The caller's own choices as the property's enum. The choice set's id goes: enums are
+    made components by that id, and a narrower set under the same id would be lost in the
+    full one (the profile an officer may not export offered to them)."""
+    schema["enum"] = [str(value) if isinstance(value, str) else value for value in values]
+    schema.pop("x-spec-enum-id", None)
+
+
 class AutoSchema(openapi.AutoSchema):
     def _get_request_for_media_type(self, serializer, direction="request"):
         return super()._get_request_for_media_type(self._for_request(serializer), direction)
@@ -147,8 +155,17 @@ class AutoSchema(openapi.AutoSchema):
         if isinstance(serializer, type) and issubclass(serializer, serializers.BaseSerializer):
             return serializer(context=context)
         if isinstance(serializer, serializers.ListSerializer) and "request" not in serializer.context:
-            return type(serializer.child)(many=True, context=context)
+            return type(serializer.child)(many=True, context=context, min_length=serializer.min_length,
+                                          max_length=serializer.max_length)
         return serializer
+
+    def _unwrap_list_serializer(self, serializer, direction):
+        """A list's bounds (``min_length``, ``max_length``) as ``minItems`` and ``maxItems``."""
+        schema = super()._unwrap_list_serializer(serializer, direction)
+        if schema and isinstance(serializer, serializers.ListSerializer):
+            bounds = {"minItems": serializer.min_length, "maxItems": serializer.max_length}
+            schema.update({key: value for key, value in bounds.items() if value is not None})
+        return schema
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
@@ -160,7 +177,7 @@ class AutoSchema(openapi.AutoSchema):
             values = _allowed_values(field)
             if values:
                 target = schema.get("items", schema) if schema.get("type") == "array" else schema
-                target["enum"] = values
+                _set_enum(target, values)
         return schema
 
     def _map_basic_serializer(self, serializer, direction):
@@ -169,7 +186,14 @@ class AutoSchema(openapi.AutoSchema):
         if direction == "request" and enums is not None and _request_user(self.view) is not None:
             for name, values in enums().items():
                 if name in schema.get("properties", {}) and 0 < len(values) <= MAX_ENUM:
-                    schema["properties"][name]["enum"] = values
+                    _set_enum(schema["properties"][name], values)
+        required = getattr(serializer, "schema_required", None)
+        if direction == "request" and required is not None and _request_user(self.view) is not None:
+            for name in required():  # required of this caller: no default, no null
+                if name in schema.get("properties", {}):
+                    for key in ("nullable", "default"):
+                        schema["properties"][name].pop(key, None)
+                    schema["required"] = sorted({*schema.get("required", ()), name})
         ignored = getattr(serializer, "ignored_fields", None)
         if direction == "request" and ignored is not None:  # strict: unknown fields refused
             schema["additionalProperties"] = False
@@ -185,6 +209,20 @@ class AutoSchema(openapi.AutoSchema):
             if parameter["name"] in examples:
                 parameter["example"] = examples[parameter["name"]]
         return parameters
+
+    def _process_override_parameters(self, direction="request"):
+        """The declared parameters (``extend_schema``'s come in here, after
+        ``get_override_parameters``), a query parameter the view takes only from the caller's
+        own set (``schema_query_enums``) stated as that enum."""
+        result = super()._process_override_parameters(direction)
+        enums = getattr(self.view, "schema_query_enums", None)
+        if enums is not None and _request_user(self.view) is not None:
+            for name, values in enums().items():
+                parameter = result.get((name, OpenApiParameter.QUERY))
+                if parameter is not None and values:
+                    result[name, OpenApiParameter.QUERY] = {
+                        **parameter, "schema": {"type": "string", "enum": values}}
+        return result
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())

@@ -1,7 +1,8 @@
 """One worker of ``test_schemathesis.py``: schemathesis's own engine, in-process, on a share of
 the schema's operations (or on the whole schema for the stateful phase).
 
-Run as ``python -m tests.api.schemathesis_worker <index> <workers> <examples>`` with
+Run as ``python -m tests.api.schemathesis_worker <index> <workers> <examples> <coverage>``
+(coverage 1 or 0: with or without the coverage phase) with
 ``DATABASE_URL`` pointing at the test database (the test commits the demo there), a token to
 read the schema with in ``SCHEMATHESIS_TOKEN`` and the same user's login in
 ``SCHEMATHESIS_USERNAME`` and ``SCHEMATHESIS_PASSWORD`` (schemathesis logs in with them). Worker ``index`` of ``workers`` runs the examples, coverage and
@@ -27,11 +28,12 @@ UNIT_PHASES = ("examples", "coverage", "fuzzing")
 
 
 def config_for(*, username: str, password: str, token_name: str, examples: int,
-               stateful: bool) -> dict:
+               stateful: bool, coverage: bool = True) -> dict:
     """The run's configuration, as ``schemathesis.toml`` would have it. schemathesis gets its
     token from ``POST /api/v1/tokens/`` itself, so it knows that operation makes credentials
     (a wrong password refused there is no schema-valid request rejected)."""
     phases = {name: {"enabled": not stateful} for name in UNIT_PHASES}
+    phases["coverage"]["enabled"] &= coverage  # its cases do not depend on ``examples``
     phases["stateful"] = {"enabled": stateful}
     return {
         "auth": {"dynamic": {"openapi": {"tokenAuth": {
@@ -125,7 +127,7 @@ def _describe(failure, case, response) -> str:
             f"query={case.query!r} body={str(case.body)[:500]!r}\n  answer: {answer}")
 
 
-def main(index: int, workers: int, examples: int) -> dict:
+def main(index: int, workers: int, examples: int, coverage: int = 1) -> dict:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jpoa.settings")
@@ -138,20 +140,22 @@ def main(index: int, workers: int, examples: int) -> dict:
     from schemathesis.engine import events, from_schema
 
     from jpoa.wsgi import application
+    from tests.api import schemathesis_rules
 
     # As Django's test client does: keep the connection (and its transaction) across requests.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # 4xx are expected here
 
-    _patch_wsgi_probes()
-    _fresh_idempotency_keys()
     stateful = index == STATEFUL
     token = os.environ["SCHEMATHESIS_TOKEN"]  # to read the schema, which is the user's own
     username, token_name = os.environ["SCHEMATHESIS_USERNAME"], f"schemathesis {index}"
+    _patch_wsgi_probes()
+    _fresh_idempotency_keys()
+    schemathesis_rules.install(username)  # the rules across fields, as a client keeps them
     config = SchemathesisConfig.from_dict(config_for(
         username=username, password=os.environ["SCHEMATHESIS_PASSWORD"], token_name=token_name,
-        examples=examples, stateful=stateful))
+        examples=examples, stateful=stateful, coverage=bool(coverage)))
     app = with_login(application, username=username, token_name=token_name,
                      rollback=not stateful)
     schema = schemathesis.openapi.from_wsgi(
@@ -198,5 +202,5 @@ def main(index: int, workers: int, examples: int) -> dict:
 
 
 if __name__ == "__main__":
-    report = main(*(int(argument) for argument in sys.argv[1:4]))
+    report = main(*(int(argument) for argument in sys.argv[1:5]))
     print(REPORT_PREFIX + json.dumps(report), flush=True)
