@@ -33,9 +33,11 @@ PAGES = ["/", "/records/arrests/", "/records/victims-assisted/", "/records/enqui
 def test_every_page_labels_its_controls_and_has_unique_ids(browser_session):
     demo_load()
     focal = browser_session()
+    focal.page.context.add_init_script(path=str(AXE))
     focal.login("focal.tha")
     for path in PAGES:
         page = focal.goto(path)
+        assert page.evaluate(AXE_RUN) == [], path  # at desktop width; phones: the test below
         assert page.evaluate(UNLABELLED_CONTROLS) == [], path
         assert page.evaluate(DUPLICATE_IDS) == [], path
         assert page.locator("html").get_attribute("lang") == "en"
@@ -251,7 +253,7 @@ def test_every_page_fits_a_phone_and_axe_finds_nothing_serious(browser_session):
         where = f"{login} {path}"
         if page.locator("main#main h1").count() != 1:
             problems.append(f"{where}: not a portal page with one heading")
-        session.screenshot(f"{login}-{route.split(':')[-1]}")
+        session.screenshot(f"{'visitor' if login == '-' else login}-{path.strip('/').replace('/', '_') or 'home'}")
         scroll_width = page.evaluate("() => document.scrollingElement.scrollWidth")
         if scroll_width > page.evaluate("() => window.innerWidth"):
             problems.append(f"{where}: the page is {scroll_width} px wide")
@@ -259,3 +261,27 @@ def test_every_page_fits_a_phone_and_axe_finds_nothing_serious(browser_session):
         problems += [f"{where}: target under 44 px: {e}" for e in page.evaluate(SMALL_TARGETS)]
         problems += [f"{where}: axe: {v}" for v in page.evaluate(AXE_RUN)]
     assert problems == [], "\n".join(problems)
+
+
+def test_an_officer_corrects_a_record_in_place_on_a_phone(browser_session):
+    """The record list is a column of cards at 390 px; Edit opens the form inside its card and
+    Save puts the card back, the page never wider than the screen."""
+    demo_load()
+    record = om.ArrestRecord.objects.filter(country__code="THA", agency__acronym="RTP").first()
+    count_before = record.count
+    officer = browser_session(phone=True)
+    officer.login("officer.tha")
+    page = officer.goto("/records/arrests/")
+    card = page.locator(f"#record-{record.pk}")
+    expect(card.locator("td").first).to_have_css("display", "grid")  # a card, not a table row
+    card.get_by_role("link", name="Edit").tap()
+    form = page.locator(f"#record-{record.pk}.editing form")
+    form.get_by_label("People arrested").fill(str(count_before + 1))
+    officer.screenshot("editing-on-a-phone")
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390
+    form.get_by_role("button", name="Save").tap()
+    expect(card.locator(".saved-note")).to_be_visible()
+    assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390
+    officer.screenshot("saved-on-a-phone")
+    record.refresh_from_db()
+    assert record.count == count_before + 1
