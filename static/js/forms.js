@@ -35,6 +35,12 @@
       }
     });
   }
+  // The record types' row scrolls on a phone: bring the current type into view.
+  function showCurrentRecordType() {
+    var current = document.querySelector(".record-nav [aria-current]");
+    if (current) { current.closest("ul").scrollLeft = current.offsetLeft - 16; }
+  }
+  document.addEventListener("DOMContentLoaded", showCurrentRecordType);
   document.addEventListener("DOMContentLoaded", markScrollBoxes);
   document.addEventListener("htmx:afterSettle", markScrollBoxes);
   window.addEventListener("resize", markScrollBoxes);

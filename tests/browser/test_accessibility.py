@@ -117,6 +117,23 @@ SMALL_TARGETS = """() => {
       .map(([el, w, h]) => `${el.tagName.toLowerCase()} "${(el.textContent || el.name || '').trim().slice(0, 30)}" ${Math.round(w)}x${Math.round(h)}`);
   }"""
 
+# Two targets a finger cannot tell apart: their boxes overlap (by more than a pixel each way).
+OVERLAPPING_TARGETS = """() => {
+    const targets = [...document.querySelectorAll('a[href], button, input, select, textarea, summary')]
+      .filter(el => el.type !== 'hidden' && el.checkVisibility() && !el.closest('.skip-link, .swagger-ui'));
+    const boxes = targets.map(el => el.getBoundingClientRect());
+    const name = el => `${el.tagName.toLowerCase()} "${(el.textContent || el.name || '').trim().slice(0, 20)}"`;
+    const out = [];
+    for (let i = 0; i < targets.length; i++) for (let j = i + 1; j < targets.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (targets[i].contains(targets[j]) || targets[j].contains(targets[i])) continue;
+      if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+          && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1)
+        out.push(`${name(targets[i])} and ${name(targets[j])}`);
+    }
+    return out.slice(0, 10);
+  }"""
+
 AXE_RUN = """async () => {
     const result = await axe.run(document, {resultTypes: ['violations']});
     return result.violations.filter(v => ['serious', 'critical'].includes(v.impact))
@@ -259,6 +276,7 @@ def test_every_page_fits_a_phone_and_axe_finds_nothing_serious(browser_session):
             problems.append(f"{where}: the page is {scroll_width} px wide")
         problems += [f"{where}: sticks out: {e}" for e in page.evaluate(STICKING_OUT)]
         problems += [f"{where}: target under 44 px: {e}" for e in page.evaluate(SMALL_TARGETS)]
+        problems += [f"{where}: overlapping targets: {e}" for e in page.evaluate(OVERLAPPING_TARGETS)]
         problems += [f"{where}: axe: {v}" for v in page.evaluate(AXE_RUN)]
     assert problems == [], "\n".join(problems)
 
