@@ -75,8 +75,11 @@ def browser_session(chromium, live_server, request):
     contexts = []
     counter = itertools.count(1)  # pages numbered in the order the test saw them
 
-    def open_session() -> Session:
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    def open_session(phone: bool = False) -> Session:
+        """A desktop tab, or with ``phone`` a touch screen of 390 x 844 CSS pixels."""
+        screen = ({"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+                  if phone else {"viewport": {"width": 1280, "height": 900}})
+        context = chromium.new_context(**screen, locale="en-GB")
         context.set_default_timeout(15_000)
         contexts.append(context)
         return Session(context.new_page(), live_server.url, folder, counter)

@@ -289,7 +289,7 @@ def test_edit_with_htmx_swaps_the_row_for_a_form_and_back(client, demo):
     html = saved.content.decode()
     assert saved.status_code == 200
     assert html.startswith(f'<tr id="record-{record.pk}" class="just-saved">')
-    assert "<td>9</td>" in html
+    assert '<td data-label="People arrested">9</td>' in html
     record.refresh_from_db()
     assert (record.count, record.version) == (9, 2)
 
