@@ -98,6 +98,22 @@ def joint_investigation_with_thailand():
     return investigation
 
 
+def failed_export_of_thailand():
+    """The demo has no export: one of officer.tha's that failed (its worker died), so that
+    retrying one has something to answer about."""
+    from django.contrib.auth import get_user_model
+
+    from countries.models import Country
+    from operations.models import JointOperation
+    from reporting.models import ExportJob
+
+    return ExportJob.objects.create(
+        joint_operation=JointOperation.objects.get(slug="jpoa-2015"),
+        country=Country.objects.get(code="THA"), format=ExportJob.Format.CSV,
+        requested_by=get_user_model().objects.get(username=USERNAME),
+        status=ExportJob.Status.FAILED, error="The worker stopped while making the file.")
+
+
 def _password_the_workers_check(username: str, password: str) -> None:
     """The suite hashes with MD5, which the workers' settings do not know: PBKDF2 (cheaply)."""
     from django.contrib.auth import get_user_model
@@ -109,10 +125,12 @@ def _password_the_workers_check(username: str, password: str) -> None:
 
 @pytest.mark.django_db(transaction=True)  # committed: the workers read it over their own connections
 def test_every_operation_answers_as_its_schema_says():
-    # given the demo, added up, a joint investigation, and officer.tha's token and password
+    # given the demo, added up, a joint investigation, a failed export, and officer.tha's
+    # token and password
     demo_load()
     rollups.rollup()
     joint_investigation_with_thailand()
+    failed_export_of_thailand()
     secret = token_client(USERNAME, name="schemathesis: the schema").secret
     _password_the_workers_check(USERNAME, PASSWORD)
 
