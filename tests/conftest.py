@@ -1,7 +1,10 @@
 """Fixtures shared by the whole suite: demo data, users, and a real Celery worker."""
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -22,6 +25,54 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     config.addinivalue_line("markers", "two_factor_unverified: logins in this test do not "
                             "verify a second factor (see two_factor_verified_logins)")
+
+
+STATIC_CACHE = BASE_DIR / "var" / "test-static"
+
+
+def _static_fingerprint() -> str:
+    """What `collectstatic` would copy (every finder's files, their sizes and times) and how."""
+    from django.contrib.staticfiles import finders
+
+    digest = hashlib.sha256(repr(settings.STORAGES["staticfiles"]).encode())
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def collect_static() -> Path:
+    """The hashed, compressed static files every page links, collected once for these sources
+    and kept under var/test-static/ for the next run (collectstatic takes 20-50 s here); a run
+    of any pytest-xdist worker that finds them missing collects them under a file lock."""
+    STATIC_CACHE.mkdir(parents=True, exist_ok=True)
+    root = STATIC_CACHE / _static_fingerprint()
+    with open(STATIC_CACHE / ".lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():  # the manifest is written last
+            for old in STATIC_CACHE.iterdir():
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+            env = {**os.environ, "STATIC_ROOT": str(root), "STATIC_MANIFEST": "true",
+                   "DATABASE_URL": "postgres://unused@127.0.0.1:1/none"}
+            result = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput",
+                                     "-v0"], cwd=BASE_DIR, env=env, capture_output=True,
+                                    text=True, timeout=600)
+            assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files():
+    """Every test renders and serves the collected files, as `make run` and production do; a
+    child process (gunicorn, a worker) is pointed at them through STATIC_ROOT."""
+    from django.test.utils import override_settings
+
+    root = collect_static()
+    os.environ["STATIC_ROOT"] = str(root)
+    with override_settings(STATIC_ROOT=str(root)):
+        yield root
 
 
 @pytest.fixture(scope="session")
