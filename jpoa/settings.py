@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.staticfiles.PortalWhiteNoiseMiddleware",
+    # Pages gzipped (static files come compressed from WhiteNoise above). Django's own
+    # mitigation of BREACH pads each answer at random; CSRF tokens are masked per answer.
+    "django.middleware.gzip.GZipMiddleware",
     "jpoa.middleware.NoStoreMiddleware",  # after WhiteNoise: static files keep their long cache
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
