@@ -126,7 +126,8 @@ def page_weights(browser, base_url: str, username: str, password: str,
         recorder.clear_cache()
         first = _open(recorder, page, base_url + LOGIN_PAGE[1])
         results.append(PageWeight(*LOGIN_PAGE, first, _open(recorder, page, base_url + LOGIN_PAGE[1])))
-        log_in(page, base_url, username, password)
+        if pages:
+            log_in(page, base_url, username, password)
         for label, path in pages:
             recorder.clear_cache()
             first = _open(recorder, page, base_url + path)
@@ -205,6 +206,56 @@ def measure(base_url: str, username: str, password: str) -> tuple[list[PageWeigh
         finally:
             browser.close()
     return weights, usable
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bench_pages(database_url: str, username: str, password: str, base_dir: Path,
+                log=print) -> tuple[str, dict]:
+    """`make bench`'s page-weight phase: the portal as `make run` serves it (runserver, DEBUG,
+    collected static files through WhiteNoise) on the benchmark database, measured in Chromium.
+    Returns the markdown table and the numbers; a note instead when Chromium is missing."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    if not CHROMIUM.exists():
+        return f"Page weight: not measured ({CHROMIUM} is missing: `sudo make browsers`).", {}
+    static_root = base_dir / "var" / "bench" / "static"
+    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": database_url, "STATIC_MANIFEST": "true",
+           "STATIC_ROOT": str(static_root), "TWO_FACTOR_ENFORCED": "false", "LOG_LEVEL": "ERROR"}
+    env.pop("CELERY_BROKER_URL", None)
+    env.pop("SECURE_SSL_REDIRECT", None)
+    log("page weight: collecting static files...")
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+                   cwd=base_dir, env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}",
+                               "--noreload"], cwd=base_dir, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base_url + LOGIN_PAGE[1], timeout=10).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the benchmark's runserver did not start") from None
+                time.sleep(0.5)
+        log(f"page weight: measuring {base_url} in Chromium as {username}...")
+        weights, usable = measure(base_url, username, password)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return table(weights, usable), {"pages": [w.as_json() for w in weights], "usable": usable}
 
 
 if __name__ == "__main__":  # python -m bench.pages http://127.0.0.1:8000 officer.tha PASSWORD

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -51,8 +52,9 @@ def collect_static() -> Path:
     with open(STATIC_CACHE / ".lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (root / "staticfiles.json").exists():  # the manifest is written last
+            # older sources' copies go, once no run can still be using them
             for old in STATIC_CACHE.iterdir():
-                if old.is_dir():
+                if old.is_dir() and time.time() - old.stat().st_mtime > 6 * 3600:
                     shutil.rmtree(old, ignore_errors=True)
             env = {**os.environ, "STATIC_ROOT": str(root), "STATIC_MANIFEST": "true",
                    "DATABASE_URL": "postgres://unused@127.0.0.1:1/none"}

@@ -13,7 +13,8 @@
  * As htmx does: requests carry "HX-Request: true"; 2xx answers and the validation, conflict and
  * locked answers (400, 409, 422, which carry the form again) are swapped in; 204 and other
  * errors are not; an "HX-Redirect" header opens that page; the element carries the class
- * "htmx-request" meanwhile, and "htmx:afterSettle" is fired on what was swapped in.
+ * "htmx-request" meanwhile, a field marked autofocus in what came back gets the cursor, and
+ * "htmx:afterSettle" is fired on what was swapped in.
  */
 (function () {
   "use strict";
@@ -47,6 +48,15 @@
       return node.nodeType === 1;
     });
     target.replaceWith(template.content);
+    // As htmx does: a field marked autofocus in what came back gets the cursor (the next
+    // field after an add, the first field of a row's edit form).
+    swappedIn.some(function (element) {
+      var field = element.matches("[autofocus]") ? element : element.querySelector("[autofocus]");
+      if (field) {
+        field.focus();
+      }
+      return Boolean(field);
+    });
     swappedIn.forEach(function (element) {
       startPolling(element);
       fire(element, "htmx:afterSettle");
