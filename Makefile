@@ -42,6 +42,8 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py rollup --verify
+	@# Hashed, compressed static files, served as in production (WhiteNoise, cached a year).
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	@# However runserver ends, stop the embedded database unless another process still uses it.
 	@trap '$(BIN)/python -m core.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:8000
 

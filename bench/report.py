@@ -102,6 +102,9 @@ def block(results: Results) -> str:
         table(results),
         "",
         summary(results),
+        *(["", "Page weight (compressed bytes on the wire, headers included) and time to a usable "
+           "form, in Chromium against `manage.py runserver` as `make run` starts it "
+           "(bench/pages.py):", "", results.pages_table] if results.pages_table else []),
         END,
     ])
 

@@ -60,6 +60,17 @@ def create_database(url: str) -> None:
         connection.close()
 
 
+def first_country_code() -> str:
+    """The country of the officer whose pages are weighed: the first with an officer."""
+    from countries.models import Membership
+
+    from .generate import USERNAME_PREFIX
+
+    membership = (Membership.objects.filter(user__username__startswith=f"{USERNAME_PREFIX}officer.")
+                  .select_related("agency__country").order_by("user__username").first())
+    return membership.agency.country.code.lower()
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -104,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
 
-    from . import figures, report, suite
-    from .generate import BenchConfig
+    from . import figures, pages, report, suite
+    from .generate import PASSWORD, USERNAME_PREFIX, BenchConfig
 
     print(f"benchmark database: {url}", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
@@ -115,10 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     results = suite.run(config, figures.QUICK if args.quick else figures.FULL, reuse=args.reuse,
                         command=command, log=lambda message: print(message, flush=True))
 
+    results.pages_table, results.pages = pages.bench_pages(
+        url, f"{USERNAME_PREFIX}officer.{first_country_code()}", PASSWORD, BASE_DIR,
+        log=lambda message: print(message, flush=True))
     print()
     print(report.table(results))
     print()
     print(report.summary(results))
+    print()
+    print(results.pages_table)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"results-{config.records}.json"
     path.write_text(json.dumps(results.as_json(), indent=2, default=str))

@@ -29,6 +29,8 @@ class Results:
     seconds: float
     command: str = ""
     steps: dict[str, float] = field(default_factory=dict)
+    pages_table: str = ""  # bench.pages: page weight and time to a usable form (markdown)
+    pages: dict = field(default_factory=dict)
 
     @property
     def by_key(self) -> dict[str, figures.Figure]:
@@ -39,7 +41,7 @@ class Results:
             "config": asdict(self.config), "scale": asdict(self.scale),
             "data": asdict(self.data), "machine": self.machine, "started_at": self.started_at,
             "seconds": self.seconds, "command": self.command, "steps": self.steps,
-            "differences": self.differences,
+            "differences": self.differences, "pages": self.pages,
             "figures": [asdict(figure) | {"met": figure.met} for figure in self.figures],
         }
 

@@ -58,7 +58,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.staticfiles.PortalWhiteNoiseMiddleware",
+    # Pages gzipped (static files come compressed from WhiteNoise above). Django's own
+    # mitigation of BREACH pads each answer at random; CSRF tokens are masked per answer.
+    "django.middleware.gzip.GZipMiddleware",
     "jpoa.middleware.NoStoreMiddleware",  # after WhiteNoise: static files keep their long cache
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -235,16 +238,23 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
-# Production serves hashed, compressed copies made by `collectstatic` (WhiteNoise's manifest
-# storage: a changed file gets a new name, so browsers may cache forever). Development and
-# the tests read the files where they are.
-STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+# Every mode serves the hashed, compressed copies `collectstatic` makes (`make run` and the
+# tests run it): a changed file gets a new name, so browsers keep each file a year without
+# asking again, and WhiteNoise sends its gzip or brotli copy (core/staticfiles.py).
+# STATIC_MANIFEST=false serves the files where they are, unhashed (no collectstatic needed).
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": (
-        "whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_MANIFEST
+        "core.staticfiles.PortalStaticFilesStorage" if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage")},
 }
+# Source maps are for developer tools only: not worth compressing (megabytes of them).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf",
+    "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4", "mpeg", "mpg",
+    "webm", "wmv", "map",
+]
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # The dashboard's cache. Shared (Redis) in production so that every web process sees one copy;

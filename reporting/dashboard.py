@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -33,7 +33,7 @@ from countries.models import Country
 from operations.models import CountryReturn, JointOperation, Sector
 from operations.records import KINDS_BY_MODEL
 
-from . import selectors, statement
+from . import charts, selectors, statement
 from . import totals as totals_
 from .metrics import (
     AGE_BAND,
@@ -154,8 +154,6 @@ class Chart:
     label_heading: str  # the table's first column: country, sector, week...
     labels: list[str]
     series: list[Series]
-    kind: str = "bar"
-    horizontal: bool = True
     stacked: bool = False  # every series drawn, stacked, with a legend
     none_text: str = _("not recorded by sector")  # what an empty cell of the table means
     selectable: bool = False  # the figure shown follows the page's "figure" choice
@@ -163,22 +161,41 @@ class Chart:
     missing_note: str = ""  # shown instead of the chart for a figure it does not have
 
     @property
-    def script_id(self) -> str:
-        return f"chart-data-{self.id}"
-
-    @property
     def rows(self) -> list[tuple[str, list[int | None]]]:
         return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
 
+    @functools.cached_property
+    def drawings(self) -> dict[str, SafeString]:
+        """The chart as SVG, by series key: one drawing per figure that has values (a
+        selectable chart shows the page's first figure; js/dashboard.js switches), or every
+        series stacked in one, or the first series. None: the missing note is shown instead."""
+        labels = [str(label) for label in self.labels]
+
+        def has_values(series: Series) -> bool:
+            return any(value is not None for value in series.values)
+
+        if self.stacked:
+            if not any(has_values(s) for s in self.series):
+                return {}
+            return {"stacked": charts.dashboard_bars(
+                labels=labels, series=[s.values for s in self.series], key="stacked",
+                label=str(self.title), series_keys=[s.key for s in self.series])}
+        drawn = self.series if self.selectable else self.series[:1]
+        return {s.key: charts.dashboard_bars(labels=labels, series=[s.values], key=s.key,
+                                             label=f"{self.title}: {s.label}",
+                                             hidden=s.key != self.shown_key)
+                for s in drawn if has_values(s)}
+
     @property
-    def data(self) -> dict:
-        return {
-            "kind": self.kind, "horizontal": self.horizontal, "selectable": self.selectable,
-            "stacked": self.stacked,
-            "labels": [str(label) for label in self.labels],
-            "series": [{"key": s.key, "label": str(s.label), "data": s.values} for s in self.series],
-            "missingNote": str(self.missing_note),
-        }
+    def shown_key(self) -> str:
+        """The series drawn when the page opens: the page's first figure, when selectable."""
+        if self.stacked:
+            return "stacked"
+        return HEADLINE_METRICS[0].key if self.selectable else self.series[0].key
+
+    @property
+    def shows_missing_note(self) -> bool:
+        return self.shown_key not in self.drawings
 
 
 @dataclass
@@ -484,7 +501,7 @@ def _charts(*, read: totals_.JointOperationTotals, countries, scope_ids, sector,
             series=[Series(m.key, m.label,
                            _breakdown(totals, scope_ids, m, WEEK, [w.isoformat() for w in weeks]))
                     for m in metrics],
-            horizontal=False, selectable=True, note=all_sectors_note,
+            selectable=True, note=all_sectors_note,
         ),
         single("victims-exploitation", _("Trafficked persons assisted, by exploitation type"),
                EXPLOITATION.label, EXPLOITATION, victims),

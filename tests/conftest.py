@@ -1,9 +1,13 @@
 """Fixtures shared by the whole suite: demo data, users, and a real Celery worker."""
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -42,6 +46,72 @@ def pytest_collection_modifyitems(config, items):
                     len(LONGEST_FIRST))
 
     items.sort(key=rank)  # stable: the order within a file and among the rest is kept
+
+
+STATIC_CACHE = BASE_DIR / "var" / "test-static"
+
+
+def _static_fingerprint() -> str:
+    """What `collectstatic` would copy (every finder's files, their sizes and times) and how."""
+    from django.contrib.staticfiles import finders
+
+    digest = hashlib.sha256(repr(settings.STORAGES["staticfiles"]).encode())
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def collect_static() -> Path:
+    """The hashed, compressed static files every page links, collected once for these sources
+    and kept under var/test-static/ for the next run (collectstatic takes 20-50 s here); a run
+    of any pytest-xdist worker that finds them missing collects them under a file lock."""
+    STATIC_CACHE.mkdir(parents=True, exist_ok=True)
+    root = STATIC_CACHE / _static_fingerprint()
+    with open(STATIC_CACHE / ".lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():  # the manifest is written last
+            # older sources' copies go, once no run can still be using them
+            for old in STATIC_CACHE.iterdir():
+                if old.is_dir() and time.time() - old.stat().st_mtime > 6 * 3600:
+                    shutil.rmtree(old, ignore_errors=True)
+            env = {**os.environ, "STATIC_ROOT": str(root), "STATIC_MANIFEST": "true",
+                   "DATABASE_URL": "postgres://unused@127.0.0.1:1/none"}
+            result = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput",
+                                     "-v0"], cwd=BASE_DIR, env=env, capture_output=True,
+                                    text=True, timeout=600)
+            assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files():
+    """Every test renders and serves the collected files, as `make run` and production do; a
+    child process (gunicorn, a worker) is pointed at them through STATIC_ROOT."""
+    from django.test.utils import override_settings
+
+    root = collect_static()
+    os.environ["STATIC_ROOT"] = str(root)
+    # WhiteNoise finds a file when asked (as under DEBUG) instead of listing all of them for
+    # every test client it starts (70 ms each).
+    with override_settings(STATIC_ROOT=str(root), WHITENOISE_AUTOREFRESH=True):
+        yield root
+
+
+@pytest.fixture(scope="session")
+def live_server(request, static_files):
+    """pytest-django's live server, with static files served by the portal's own WhiteNoise
+    (hashed names, compressed copies, long cache) instead of Django's finder-based handler."""
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (request.config.getvalue("liveserver")
+               or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

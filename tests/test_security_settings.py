@@ -6,7 +6,6 @@ README documents (DEBUG off), since settings are read once, at start-up.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -45,6 +44,8 @@ def production_env(**overrides) -> dict[str, str]:
         "CSRF_TRUSTED_ORIGINS": "https://portal.example.internal",
         "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
         "DATABASE_URL": database_url_for_subprocess(),
+        # the hashed files the Docker image collects: the suite's copy (tests/conftest.py)
+        "STATIC_ROOT": os.environ["STATIC_ROOT"],
         **overrides,
     })
     return env
@@ -199,23 +200,10 @@ print(json.dumps({{"login_status": login.status_code, "login_html": login.conten
 
 
 @pytest.fixture(scope="module")
-def collected_static(tmp_path_factory, worker_id) -> Path:
-    """`collectstatic` with the production storage (WhiteNoise, hashed and compressed), run once
-    per test run: the first module (of any pytest-xdist worker) to ask collects, under a file
-    lock, into the run's temporary directory, and the others use what it wrote (no test writes
-    there). It took 20-30 s for each module and worker that asked."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent  # the run's directory, the parent of every worker's own
-    root = shared / "staticfiles"
-    with open(shared / "staticfiles.lock", "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (root / "staticfiles.json").exists():  # the manifest is written last
-            env = production_env(STATIC_ROOT=str(root),
-                                 DATABASE_URL="postgres://unused@127.0.0.1:1/none")
-            result = manage("collectstatic", "--noinput", env=env)
-            assert result.returncode == 0, result.stdout + result.stderr
-    return root
+def collected_static(static_files) -> Path:
+    """`collectstatic` with the storage of every mode (WhiteNoise, hashed and compressed): the
+    suite's own copy, collected once for these sources (tests/conftest.py)."""
+    return static_files
 
 
 def test_collectstatic_writes_hashed_and_compressed_names(collected_static):
