@@ -16,6 +16,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Core
 # --------------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG on the portal still shows its own error pages; this gives Django's technical ones.
+DEBUG_TECHNICAL_ERRORS = env.bool("DEBUG_TECHNICAL_ERRORS", default=False)
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-do-not-use-in-production")
 else:
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jpoa.middleware.AuditContextMiddleware",
     "jpoa.middleware.UserTimeZoneMiddleware",
+    "jpoa.middleware.PortalErrorPagesMiddleware",  # after the user and time zone: the layout needs them
     "jpoa.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
