@@ -231,6 +231,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# One date and time format everywhere: "14 Oct 2015", "14 Oct 2015, 06:28" (jpoa/formats).
+FORMAT_MODULE_PATH = ["jpoa.formats"]
 
 # --------------------------------------------------------------------------------------------
 # Static files
