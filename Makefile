@@ -6,12 +6,14 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 # The suite runs in parallel (pytest-xdist), one process per core; TEST_WORKERS=0 runs it serially.
 TEST_WORKERS ?= auto
+# make run serves on 127.0.0.1:$(PORT): make run PORT=8101.
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help .venv venv run test lint worker beat browsers clean clean-db bench bench-quick loadtest
 
 help:
-	@echo "make run       migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make run       migrate, load demo data, serve on http://127.0.0.1:8000 (PORT=8101 for another)"
 	@echo "make test      ruff + pytest (extra pytest args: PYTEST_ARGS='-k foo')"
 	@echo "make lint      ruff only"
 	@echo "make bench     benchmarks at 1M records in database jpoa_bench (several minutes;"
@@ -38,10 +40,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 run test: export DEBUG ?= true
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --address http://127.0.0.1:$(PORT)/
 	$(BIN)/python manage.py rollup --verify
 	@# However runserver ends, stop the embedded database unless another process still uses it.
-	@trap '$(BIN)/python -m core.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@trap '$(BIN)/python -m core.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; then \
