@@ -55,20 +55,18 @@ class EntryLocks:
 
 
 def entry_locks(*, user, joint_operation: JointOperation | None) -> EntryLocks:
-    entry_countries = set(
-        access.agencies_for_entry(user, Agency.objects.all()).values_list("country_id", flat=True))
+    entry_agencies = access.agencies_for_entry(user, Agency.objects.all())
     locked = [
         country_return for country_return in CountryReturn.objects.filter(
-            country_id__in=entry_countries).select_related(
+            country_id__in=entry_agencies.values("country_id")).select_related(
             "country", "joint_operation", "submitted_by", "accepted_by")
         if country_return.locks_records
     ]
     current = tuple(r for r in locked if joint_operation and r.joint_operation_id == joint_operation.pk)
-    return EntryLocks(
-        returns=current,
-        locked=tuple(locked),
-        entry_blocked=bool(entry_countries) and entry_countries <= {r.country_id for r in current},
-    )
+    # Only when something is locked: are all the user's countries? (an open return costs nothing)
+    blocked = bool(current) and set(entry_agencies.values_list("country_id", flat=True)) <= {
+        r.country_id for r in current}
+    return EntryLocks(returns=current, locked=tuple(locked), entry_blocked=blocked)
 
 
 def record_list(*, user, kind: RecordKind, filters: dict | None = None) -> QuerySet:
