@@ -8,12 +8,14 @@ PYTEST_ARGS ?=
 # The longest files go first (tests/conftest.py) and tests are handed out at most 8 at a time,
 # so that neither worker ends the run alone with a long queue.
 TEST_WORKERS ?= auto
+# make run serves on 127.0.0.1:$(PORT): make run PORT=8101.
+PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help .venv venv run test lint worker beat browsers clean clean-db bench bench-quick loadtest
 
 help:
-	@echo "make run       migrate, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make run       migrate, load demo data, serve on http://127.0.0.1:8000 (PORT=8101 for another)"
 	@echo "make test      ruff + pytest (extra pytest args: PYTEST_ARGS='-k foo')"
 	@echo "make lint      ruff only"
 	@echo "make bench     benchmarks at 1M records in database jpoa_bench (several minutes;"
@@ -40,12 +42,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 run test: export DEBUG ?= true
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --address http://127.0.0.1:$(PORT)/
 	$(BIN)/python manage.py rollup --verify
 	@# Hashed, compressed static files, served as in production (WhiteNoise, cached a year).
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@# However runserver ends, stop the embedded database unless another process still uses it.
-	@trap '$(BIN)/python -m core.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@trap '$(BIN)/python -m core.embedded_db stop' EXIT; $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ]; then \

@@ -1,16 +1,18 @@
-"""Request middleware of the project: no caching of answers, audit context, the user's time zone,
-two-factor enforcement, row-level security."""
+"""Request middleware of the project: no caching of answers, the portal's error pages, audit
+context, the user's time zone, two-factor enforcement, row-level security."""
 import time
 import zoneinfo
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, get_resolver, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
+from django.utils.log import log_response
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from pghistory.middleware import HistoryMiddleware
@@ -33,6 +35,50 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class PortalErrorPagesMiddleware:
+    """The portal's own 404, 403 and 500 pages (templates/404.html...) with DEBUG on too.
+
+    With DEBUG on (as under ``make run``) Django answers with its technical pages, which have
+    no way back into the portal; with DEBUG off its handlers already render ours. A 500's
+    traceback still goes to the log. ``DEBUG_TECHNICAL_ERRORS=true`` gives a developer
+    Django's pages back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return settings.DEBUG and not settings.DEBUG_TECHNICAL_ERRORS
+
+    @staticmethod
+    def _handler(request, status: int):
+        return get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(status)
+
+    def __call__(self, request):
+        if self._active():
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as missing:
+                # CommonMiddleware (outside this one) still redirects to the address with a slash.
+                return self._handler(request, 404)(request, missing)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not self._active():
+            return None
+        if isinstance(exception, Http404):
+            return self._handler(request, 404)(request, exception)
+        if isinstance(exception, PermissionDenied):
+            return self._handler(request, 403)(request, exception)
+        if isinstance(exception, (BadRequest, SuspiciousOperation)):
+            return self._handler(request, 400)(request, exception)
+        response = self._handler(request, 500)(request)
+        log_response("%s: %s", "Internal Server Error", request.path, response=response,
+                     request=request, exception=exception)
         return response
 
 

@@ -16,6 +16,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Core
 # --------------------------------------------------------------------------------------------
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG on the portal still shows its own error pages; this gives Django's technical ones.
+DEBUG_TECHNICAL_ERRORS = env.bool("DEBUG_TECHNICAL_ERRORS", default=False)
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-development-key-do-not-use-in-production")
 else:
@@ -74,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jpoa.middleware.AuditContextMiddleware",
     "jpoa.middleware.UserTimeZoneMiddleware",
+    "jpoa.middleware.PortalErrorPagesMiddleware",  # after the user and time zone: the layout needs them
     "jpoa.middleware.TwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -231,6 +234,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# One date and time format everywhere: "14 Oct 2015", "14 Oct 2015, 06:28" (jpoa/formats).
+FORMAT_MODULE_PATH = ["jpoa.formats"]
 
 # --------------------------------------------------------------------------------------------
 # Static files
@@ -268,6 +273,9 @@ CACHES["default"].setdefault("KEY_PREFIX", "jpoa")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a worker, export files are made in a thread of the web process, so the export page
+# shows their progress at once (the request would otherwise wait until the file is made).
+EXPORT_JOBS_IN_THREAD = env.bool("EXPORT_JOBS_IN_THREAD", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -70,8 +70,8 @@ class RecordForm(forms.ModelForm):
                    "max": joint_operation.ends_on.isoformat()},
         )
         occurred_on.help_text = _("Between %(start)s and %(end)s.") % {
-            "start": date_format(joint_operation.starts_on, "j M Y"),
-            "end": date_format(joint_operation.ends_on, "j M Y"),
+            "start": date_format(joint_operation.starts_on, "DATE_FORMAT"),
+            "end": date_format(joint_operation.ends_on, "DATE_FORMAT"),
         }
         if "counterpart" in self.fields:
             self.fields["counterpart"].queryset = Country.objects.order_by("name")
@@ -142,8 +142,8 @@ class RecordForm(forms.ModelForm):
         if not (period.starts_on <= occurred_on <= period.ends_on):
             raise ValidationError(
                 _("The date must be between %(start)s and %(end)s, the joint operation's period.")
-                % {"start": date_format(period.starts_on, "j M Y"),
-                   "end": date_format(period.ends_on, "j M Y")},
+                % {"start": date_format(period.starts_on, "DATE_FORMAT"),
+                   "end": date_format(period.ends_on, "DATE_FORMAT")},
                 code="outside_period",
             )
         return occurred_on

@@ -576,7 +576,7 @@ def _duplicate_error(batch: ImportBatch) -> ImportRefused:
         "This file was already imported on %(when)s by %(who)s: %(n)s records, file "
         "“%(name)s”. Importing it again would count the same results twice, so nothing was "
         "imported."
-    ) % {"when": date_format(timezone.localtime(batch.imported_at), "j M Y, H:i"), "who": who,
+    ) % {"when": date_format(timezone.localtime(batch.imported_at), "DATETIME_FORMAT"), "who": who,
          "n": batch.row_count, "name": batch.file_name}, "duplicate")
 
 

@@ -822,6 +822,23 @@ class CountryReturn(models.Model):
         """Whether ``action`` ("submit", "accept", "reopen") may start from the current state."""
         return self.state in self.TRANSITIONS[action][0]
 
+    @property
+    def locks_records(self) -> bool:
+        """Edits only while open: a submitted or accepted return freezes its country's records."""
+        return self.state != self.State.OPEN
+
+    def locked_message(self) -> str:
+        """Why the country's records cannot change now, and whom to ask (needs country and
+        joint operation loaded)."""
+        return _(
+            "The return of %(country)s for %(operation)s is %(state)s, so its records "
+            "cannot be changed. Ask the secretariat to reopen it."
+        ) % {
+            "country": self.country.name,
+            "operation": self.joint_operation.name,
+            "state": self.get_state_display().lower(),
+        }
+
 
 # ---------------------------------------------------------------------------------------------
 # Bulk import of outcome records from a spreadsheet: upload -> preview -> confirm

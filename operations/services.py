@@ -51,21 +51,11 @@ def _hold_return_open(*, joint_operation_id: int, country_id: int) -> None:
         # The first record of a country opens its return.
         country_return_open(joint_operation_id=joint_operation_id, country_id=country_id)
         return _hold_return_open(joint_operation_id=joint_operation_id, country_id=country_id)
-    if row[0] != CountryReturn.State.OPEN:
+    if CountryReturn(state=row[0]).locks_records:
         country_return = CountryReturn.objects.select_related("country", "joint_operation").get(
             joint_operation_id=joint_operation_id, country_id=country_id
         )
-        raise ReturnLocked(
-            _(
-                "The return of %(country)s for %(operation)s is %(state)s, so its records "
-                "cannot be changed. Ask the secretariat to reopen it."
-            ) % {
-                "country": country_return.country.name,
-                "operation": country_return.joint_operation.name,
-                "state": country_return.get_state_display().lower(),
-            },
-            code="return_locked",
-        )
+        raise ReturnLocked(country_return.locked_message(), code="return_locked")
 
 
 def _check_agency(actor, agency: Agency) -> None:

@@ -27,11 +27,14 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _row(kind, record, user) -> dict:
+def _row(kind, record, user, locks: selectors.EntryLocks | None = None) -> dict:
+    if locks is None:
+        locks = selectors.entry_locks(user=user, joint_operation=None)
     return {
         "record": record,
         "fields": [record._meta.get_field(c) for c in kind.columns],
-        "can_change": access.can_change_record(user, record),
+        # A submitted or accepted return offers no Edit or Delete: they would only be refused.
+        "can_change": access.can_change_record(user, record) and not locks.locks(record),
     }
 
 
@@ -43,14 +46,18 @@ def _list_context(request, kind, form=None) -> dict:
         user=request.user,
     )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    can_enter = joint_operation is not None and access.can_enter_records(request.user)
+    locks = selectors.entry_locks(user=request.user, joint_operation=joint_operation)
+    can_enter = (joint_operation is not None and access.can_enter_records(request.user)
+                 and not locks.entry_blocked)
     if form is None and can_enter:
         form = record_form_class(kind)(user=request.user, joint_operation=joint_operation)
     return {
         "kind": kind, "kinds": KINDS, "page": page, "filter": filterset,
-        "rows": [_row(kind, record, request.user) for record in page.object_list],
+        "rows": [_row(kind, record, request.user, locks) for record in page.object_list],
+        "locked_returns": locks.returns,
         "headers": [kind.model._meta.get_field(c).verbose_name for c in kind.columns],
-        "form": form if can_enter else None,
+        # A refused add keeps what was typed on the page, even when the return has just locked.
+        "form": form if can_enter or (form is not None and form.is_bound) else None,
         "joint_operation": joint_operation,
         "nationalities": nationality_choices(),
     }
@@ -65,7 +72,7 @@ def record_list(request, kind):
 
 def _saved_message(request, verb, record) -> None:
     messages.success(request, _("%(verb)s: %(type)s of %(date)s, %(agency)s.") % {
-        "verb": verb, "type": record._meta.verbose_name, "date": date_format(record.occurred_on, "j M Y"),
+        "verb": verb, "type": record._meta.verbose_name, "date": date_format(record.occurred_on, "DATE_FORMAT"),
         "agency": record.agency.acronym or record.agency.name})
 
 
@@ -107,9 +114,12 @@ def record_create(request, kind):
     if _is_htmx(request):
         return render(request, "operations/_record_region.html",
                       _list_context(request, kind, form=form), status=status)
+    locks = selectors.entry_locks(user=request.user, joint_operation=joint_operation)
     return render(request, "operations/record_form.html", {
         "kind": kind, "form": form, "nationalities": nationality_choices(),
         "action": reverse("operations:record_create", args=[kind.slug]),
+        "locked_returns": locks.returns,
+        "entry_blocked": locks.entry_blocked and request.method == "GET",
     }, status=status)
 
 
@@ -168,10 +178,14 @@ def record_update(request, kind, pk):
                                    "saved": True})
                 _saved_message(request, _("Saved"), record)
                 return redirect("operations:record_list", kind=kind.slug)
+    locked_returns = selectors.entry_locks(user=request.user, joint_operation=None).returns_of(record)
     context = {
         "kind": kind, "form": form, "record": record, "conflict": conflict,
         "nationalities": nationality_choices(),
         "action": reverse("operations:record_update", args=[kind.slug, record.pk]),
+        # What was typed stays on the page after a refusal; a locked form is not offered.
+        "locked_returns": locked_returns,
+        "entry_blocked": bool(locked_returns) and request.method == "GET",
     }
     if _is_htmx(request):
         # In a row of the list, beside the add form: ids of its own.
@@ -212,8 +226,12 @@ def record_delete(request, kind, pk):
         return render(request, "operations/_record_row.html", {
             "kind": kind, "row": _row(kind, record, request.user), "row_error": error_message,
         }, status=status)
+    locked_returns = selectors.entry_locks(user=request.user, joint_operation=None).returns_of(record)
     return render(request, "operations/record_delete.html", {
         "kind": kind, "record": record, "error_message": error_message,
+        # What was typed stays on the page after a refusal; a locked form is not offered.
+        "locked_returns": locked_returns,
+        "entry_blocked": bool(locked_returns) and request.method == "GET",
         "fields": [(f.verbose_name, record, f) for f in _shown_fields(record)],
     }, status=status)
 
@@ -240,11 +258,13 @@ def _shown_fields(record):
 def _render_detail(request, kind, record, share_form, status=200):
     can_share = policies.can_share_record(request.user, record)
     panels, panel_context = record_panels(request.user, record)  # other apps' (operations.panels)
+    locked_returns = selectors.entry_locks(user=request.user, joint_operation=None).returns_of(record)
     return render(request, "operations/record_detail.html", {
         "kind": kind,
         "record": record,
         "fields": [(f.verbose_name, record, f) for f in _shown_fields(record)],
-        "can_change": access.can_change_record(request.user, record),
+        "can_change": access.can_change_record(request.user, record) and not locked_returns,
+        "locked_returns": locked_returns,
         "can_share": can_share,
         "shared_with_us": policies.is_shared_with_user(request.user, record),
         "shares": selectors.record_shares(user=request.user, record=record),

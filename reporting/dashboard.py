@@ -497,7 +497,7 @@ def _charts(*, read: totals_.JointOperationTotals, countries, scope_ids, sector,
         ),
         Chart(
             id="by-week", title=_("By week"), label_heading=_("Week starting"),
-            labels=[date_format(week, "j M") for week in weeks],
+            labels=[date_format(week, "MONTH_DAY_FORMAT") for week in weeks],
             series=[Series(m.key, m.label,
                            _breakdown(totals, scope_ids, m, WEEK, [w.isoformat() for w in weeks]))
                     for m in metrics],

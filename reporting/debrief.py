@@ -209,7 +209,7 @@ def draft_statement(workshop: DebriefWorkshop) -> str:
         _("CO-CHAIRS' STATEMENT (DRAFT)"), "",
         _("%(name)s: debrief workshop, %(place)s, %(date)s") % {
             "name": joint_operation.name, "place": workshop.place,
-            "date": date_format(workshop.held_on, "j F Y")},
+            "date": date_format(workshop.held_on, "j F Y")},  # prose: the month in full
         "",
         _("In attendance were law enforcement and immigration officials from %(countries)s.")
         % {"countries": get_text_list(states, _("and"))},
@@ -235,7 +235,7 @@ def draft_statement(workshop: DebriefWorkshop) -> str:
     for recommendation in workshop.recommendations.all():
         details = [d for d in (recommendation.owner,
                                recommendation.due_on and _("due %(date)s") % {
-                                   "date": date_format(recommendation.due_on, "j M Y")},
+                                   "date": date_format(recommendation.due_on, "DATE_FORMAT")},
                                str(recommendation.get_status_display())) if d]
         lines.append(f"{recommendation.number}. {recommendation.text} ({'; '.join(details)})")
     return "\n".join(str(line) for line in lines) + "\n"

@@ -11,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
+import threading
+import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from countries import access
 from countries.models import Country
 from operations.models import JointOperation
 
@@ -46,12 +49,27 @@ def _queue(job_id: int) -> bool:
     (``requeue_abandoned``) queues it again, so asking for an export never fails for that."""
     from .tasks import run_export_task
 
+    if run_export_task.app.conf.task_always_eager and settings.EXPORT_JOBS_IN_THREAD:
+        # No worker (the quick start): made beside the request, which answers at once, so the
+        # job's page shows its progress instead of the request hanging until the file is made.
+        threading.Thread(target=_run_in_thread, args=(job_id,), name=f"export-{job_id}",
+                         daemon=True).start()
+        return True
     try:
         run_export_task.delay(job_id)
     except Exception:  # kombu's connection errors: the job is saved, its task is not
         logger.warning("could not queue export %s (broker unreachable)", job_id, exc_info=True)
         return False
     return True
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        run_export(job_id)
+    except Exception:  # the job is marked failed; a thread has nobody else to tell
+        logger.exception("export %s failed", job_id)
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def retry_export(*, user, job: ExportJob, source: str = ExportJob.Source.PAGE) -> ExportJob:
@@ -155,24 +173,11 @@ def _run_export(job_id: int, *, final_attempt: bool) -> ExportJob | None:
              attempts=F("attempts") + 1)
     if not claimed:
         return None
-    job = ExportJob.objects.select_related("joint_operation", "country").get(pk=job_id)
+    job = ExportJob.objects.select_related("joint_operation", "country", "requested_by").get(
+        pk=job_id)
     try:
-        data = exports.debrief(job.joint_operation, country=job.country, profile=job.profile,
-                               rounded=job.rounded)
-        name = exports.filename(data, job.format)
-        with tempfile.TemporaryFile() as scratch:
-            exports.WRITERS[job.format](data, scratch, lambda p: _set_progress(job.pk, p))
-            scratch.seek(0)
-            with transaction.atomic():
-                job.file.save(name, File(scratch), save=False)
-                job.filename = name
-                job.size = job.file.size
-                job.status = ExportJob.Status.SUCCEEDED
-                job.progress = 100
-                job.finished_at = timezone.now()
-                job.expires_at = job.finished_at + dt.timedelta(
-                    hours=settings.EXPORT_RETENTION_HOURS)
-                job.save()
+        with timezone.override(_requester_time_zone(job)):  # times as the requester's pages show
+            return _write_file(job)
     except DatabaseError:
         if not final_attempt:  # the database is away for a moment: the task retries
             ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.QUEUED)
@@ -186,6 +191,29 @@ def _run_export(job_id: int, *, final_attempt: bool) -> ExportJob | None:
         logger.exception("export %s failed", job_id)
         mark_failed(job_id, f"{type(error).__name__}: {error}")
         return None
+
+
+def _requester_time_zone(job: ExportJob) -> dt.tzinfo:
+    name = access.scope_for(job.requested_by).time_zone if job.requested_by else ""
+    return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
+
+
+def _write_file(job: ExportJob) -> ExportJob:
+    data = exports.debrief(job.joint_operation, country=job.country, profile=job.profile,
+                           rounded=job.rounded)
+    name = exports.filename(data, job.format)
+    with tempfile.TemporaryFile() as scratch:
+        exports.WRITERS[job.format](data, scratch, lambda p: _set_progress(job.pk, p))
+        scratch.seek(0)
+        with transaction.atomic():
+            job.file.save(name, File(scratch), save=False)
+            job.filename = name
+            job.size = job.file.size
+            job.status = ExportJob.Status.SUCCEEDED
+            job.progress = 100
+            job.finished_at = timezone.now()
+            job.expires_at = job.finished_at + dt.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
+            job.save()
     return job
 
 

@@ -281,7 +281,7 @@ def _breakdowns(data: Debrief) -> list[Breakdown]:
             continue
         if dimension is WEEK:
             members = [w.isoformat() for w in period_weeks(data.joint_operation, data.totals, ids)]
-            labels = [date_format(dt.date.fromisoformat(w), "j M Y") for w in members]
+            labels = [date_format(dt.date.fromisoformat(w), "DATE_FORMAT") for w in members]
         else:
             members = dimension_members(dimension, data.totals, ids, {m.key for m in metrics})
             if any(data.totals.get((c, m.key, dimension.key, ""), 0) for c in ids for m in metrics):
@@ -314,9 +314,10 @@ CONTENT_TYPES = {
 
 
 def filename(data: Debrief, fmt: str) -> str:
-    """e.g. "jpoa-2015-debrief-region-restricted-20151030.xlsx"."""
+    """e.g. "jpoa-2015-debrief-region-restricted-20151030-1428+0700.xlsx": the time the page
+    shows (the current time zone: the user's, in a job the requester's), with its offset."""
     where = data.country.code if data.country else "region"
-    stamp = data.generated_at.strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime(data.generated_at).strftime("%Y%m%d-%H%M%z")
     return f"{data.joint_operation.slug}-debrief-{where}-{data.profile}-{stamp}.{EXTENSIONS[fmt]}"
 
 
@@ -398,7 +399,7 @@ def write_xlsx(data: Debrief, stream, progress: Progress = _no_progress) -> None
     summary.freeze_panes = "A2"
     summary.append(header(summary, data.joint_operation.name, data.classification))
     summary.append(row(summary, str(_("Generated")),
-                       data.generated_at.strftime("%Y-%m-%d %H:%M UTC")))
+                       date_format(timezone.localtime(data.generated_at), r"j M Y, H:i (\U\T\CO)")))
     summary.append(row(summary, str(_("Profile")), data.profile_label))
     summary.append([])
     summary.append(row(summary, data.statement.intro))
@@ -478,7 +479,7 @@ def write_pdf(data: Debrief, stream, progress: Progress = _no_progress) -> None:
         "d": data, "charts": charts, "table": data.table(), "summary": data.summary(),
         "regional_row": [data.regional_printed(m) for m in data.metrics],
         "withheld_note": WITHHELD_NOTE % {"n": data.threshold} if data.has_withheld else "",
-        "generated": date_format(timezone.localtime(data.generated_at), "j F Y, H:i T"),
+        "generated": date_format(timezone.localtime(data.generated_at), r"j M Y, H:i (\U\T\CO)"),
     })
     progress(50)
     HTML(string=html).write_pdf(stream)

@@ -43,9 +43,10 @@ class ExportForm(forms.Form):
     """
 
     joint_operation = forms.ChoiceField(label=gettext_lazy("Joint operation"))
-    country = forms.ChoiceField(label=gettext_lazy("Countries"), required=False)
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    # The workbook by default: every figure and breakdown of the debrief in one file.
     format = forms.ChoiceField(label=gettext_lazy("Format"), choices=ExportJob.Format.choices,
-                               widget=forms.RadioSelect)
+                               initial=ExportJob.Format.XLSX, widget=forms.RadioSelect)
     profile = forms.ChoiceField(
         label=gettext_lazy("Profile"), choices=ExportJob.Profile.choices,
         initial=ExportJob.Profile.RESTRICTED, widget=forms.RadioSelect,

@@ -307,6 +307,8 @@ def tasks_in_process(monkeypatch):
     from jpoa.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
+    # ...in the test's own thread (its transaction), not in a background one.
+    monkeypatch.setattr(settings, "EXPORT_JOBS_IN_THREAD", False)
 
 
 @pytest.fixture

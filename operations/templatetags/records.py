@@ -14,5 +14,5 @@ def field_value(record, field):
     if value is None or value == "":
         return "—"
     if hasattr(value, "isoformat") and not hasattr(value, "hour"):
-        return date_format(value, "j M Y")
+        return date_format(value, "DATE_FORMAT")
     return value

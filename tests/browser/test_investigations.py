@@ -17,7 +17,7 @@ def attribute(session, kind_slug, record, title):
     page = session.goto(f"/records/{kind_slug}/{record.pk}/")
     page.get_by_label("Share with the members of").select_option(label=title)
     page.locator("#attribute-heading").locator("xpath=../..").get_by_role("button", name="Save").click()
-    expect(page.locator(".message")).to_contain_text("Shared with the investigation's members.")
+    expect(page.locator(".message-success")).to_contain_text("Shared with the investigation's members.")
 
 
 def test_two_countries_share_an_investigation_and_a_third_sees_nothing(browser_session):

@@ -493,7 +493,7 @@ def test_last_updated_is_shown_in_the_users_time_zone(client, totals):
     html = client.get(URL).content.decode()
 
     assert "Figures last updated <time" in html
-    assert "29 October 2015, 14:30" in html
+    assert "29 Oct 2015, 14:30" in html
     assert stale_warning(html) == ""
 
 

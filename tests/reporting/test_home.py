@@ -18,7 +18,7 @@ def test_home_shows_the_2015_figures(client, demo_rolled_up):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Joint Period of Action 2015" in html
-    assert "28 September 2015 to 28 October 2015" in html
+    assert "28 Sep 2015 to 28 Oct 2015" in html
     for metric, value in [
         ("victims_assisted", 59), ("search_warrants", 7), ("suspects_identified", 63),
         ("arrests", 32), ("investigations", 8), ("enquiries", 73),

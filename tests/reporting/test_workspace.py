@@ -57,7 +57,7 @@ def test_officer_sees_their_countrys_operation_figures_and_records(client, demo_
     assert section, "no workspace for Thailand"
     assert "JPoA 2015 — Thailand</h2>" in section
     assert "Royal Thai Police" in section
-    assert "28 September 2015 to 28 October 2015" in section
+    assert "28 Sep 2015 to 28 Oct 2015" in section
     assert "return-state-open" in section and "Open" in section
     assert reverse("reporting:return_detail", args=["jpoa-2015", "THA"]) in section
 

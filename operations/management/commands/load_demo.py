@@ -8,6 +8,11 @@ from operations.demo import DEMO_PASSWORD, demo_load, demo_users
 class Command(BaseCommand):
     help = "Load the 2015 Joint Period of Action (idempotent) and print the demo logins."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--address", default="http://127.0.0.1:8000/",
+                            help="Where the portal is served, for the closing line "
+                                 "(make run passes its PORT).")
+
     def handle(self, *args, **options):
         with pghistory.context(command="load_demo"):  # audit events say where they came from
             created = demo_load()
@@ -16,4 +21,4 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for user in demo_users():
             self.stdout.write(f"  {user.username:<14} {user.description}")
-        self.stdout.write("\nOpen http://127.0.0.1:8000/ and log in with one of them.\n")
+        self.stdout.write(f"\nOpen {options['address']} and log in with one of them.\n")
