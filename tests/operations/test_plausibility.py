@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.templatetags.static import static
 from django.urls import reverse
 
 from operations import models as om
@@ -62,7 +63,7 @@ def test_the_error_summary_links_each_field_and_takes_the_focus(client, demo):
     assert 'tabindex="-1"' in html[html.rindex("<div", 0, html.index("data-error-summary")):]
     assert f'href="#id_count">People arrested: {HARD}' in summary.replace("&#x27;", "'")
     assert 'href="#id_crime_type"' in summary
-    assert "js/forms.js" in html  # which moves the focus to the summary
+    assert static("js/forms.js") in html  # which moves the focus to the summary
 
 
 def test_an_unusual_figure_asks_for_a_reason_then_saves_with_it(client, demo):
