@@ -94,3 +94,27 @@ def test_another_countrys_locked_return_does_not_lock_the_officers_own(client, o
     page = client.get(reverse("operations:record_list", args=["arrests"])).content.decode()
 
     assert 'id="add"' in page and BANNER not in page
+
+
+def test_many_locked_returns_are_summed_up_in_one_banner(client, officer_world):
+    # given an administrator who may enter for every country, and three countries' returns locked
+    _, record, country_return = officer_world
+    joint_operation = record.operation.joint_operation
+    returns = [country_return] + [
+        om.CountryReturn.objects.create(
+            joint_operation=joint_operation,
+            country=factories.OperationFactory(joint_operation=joint_operation).country)
+        for _ in range(2)]
+    for each in returns:
+        _lock(each, om.CountryReturn.State.ACCEPTED, None)
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+
+    # when the records list is opened
+    page = client.get(reverse("operations:record_list", args=["arrests"])).content.decode()
+
+    # then one summary names the three countries, each country's banner folded inside it
+    assert page.count('class="message message-locked locked-summary"') == 1
+    assert "the returns of 3 countries are submitted or accepted" in page
+    summary = page.split("locked-summary")[1].split("</summary>")[0]
+    assert all(each.country.name in summary for each in returns)
+    assert page.count("data-locked-return=") == 3
