@@ -47,7 +47,7 @@ def test_the_officers_pages_keep_to_their_budgets(chromium, live_server):
 
 def test_the_measure_sees_compressed_bytes_and_the_cache(chromium, live_server):
     # Guards the budgets above: a page's static files are counted on the first visit, compressed
-    # (pico.min.css is 83 KB as written, about 10 KB compressed), and not on the repeat one.
+    # (the portal's pico.min.css is 51 KB as written, about 8 KB compressed), and not on the repeat one.
     [login] = pages.page_weights(chromium, live_server.url, "nobody", "wrong", pages=[])
     pico = [size for url, size in login.first.files if "/pico" in url]
     assert pico and 5_000 < pico[0] < 20_000, _files(login.first)
