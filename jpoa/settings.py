@@ -58,9 +58,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",  # first: every log line of the request has its id
     "django.middleware.security.SecurityMiddleware",
+    # Static files answer here, as WhiteNoise advises: with HSTS, nosniff and the referrer
+    # policy above, without the document-only headers below (0.5 KB less on each file).
+    "core.staticfiles.PortalWhiteNoiseMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
-    "core.staticfiles.PortalWhiteNoiseMiddleware",
     # Pages gzipped (static files come compressed from WhiteNoise above). Django's own
     # mitigation of BREACH pads each answer at random; CSRF tokens are masked per answer.
     "django.middleware.gzip.GZipMiddleware",

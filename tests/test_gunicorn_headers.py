@@ -85,6 +85,13 @@ def test_gunicorn_names_no_server_and_keeps_static_files_cached(gunicorn, collec
     cache_control = static.getheader("Cache-Control")
     assert "no-store" not in cache_control and "immutable" in cache_control
     assert int(cache_control.split("max-age=")[1].split(",")[0]) >= 365 * 24 * 3600
+    # a file keeps the headers that protect it, and carries none of a document's (their bytes
+    # would cross a slow link with every file of a first visit)
+    assert static.getheader("X-Content-Type-Options") == "nosniff"
+    assert static.getheader("Content-Security-Policy") is None
+    assert static.getheader("Permissions-Policy") is None
+    assert "default-src 'self'" in page.getheader("Content-Security-Policy")
+    assert page.getheader("Permissions-Policy")
 
 
 def test_gunicorns_own_error_page_names_no_server_either(gunicorn):
